@@ -1,0 +1,22 @@
+import neostandard from 'neostandard'
+import erasableSyntaxOnly from 'eslint-plugin-erasable-syntax-only'
+
+// The engine, policy compiler and mutation code must stay pure: no I/O, no clock, no fronts.
+const pureFolders = ['src/engine/**', 'src/policy/compile.ts', 'src/policy/schema.ts', 'src/policy/parse.ts', 'src/mutation/**']
+const impureModules = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'https', 'fastify', 'pino', '@kubernetes/client-node']
+
+export default [
+  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'node_modules/**'] }),
+  erasableSyntaxOnly.configs.recommended,
+  {
+    files: pureFolders,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: impureModules,
+        patterns: [{ group: ['**/admission/**', '**/cli/**', '**/kube/port*', '**/tls/**', '**/log*'], message: 'the engine is pure: fronts import it, never the reverse' }]
+      }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'the clock is an input to the engine' }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'the engine reads no environment' }]
+    }
+  }
+]

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { EXIT, type CliIO, type Command } from './io.ts'
+
+const USAGE = `usage: netguard <command> [options]
+
+commands:
+  serve     run the admission webhook (HTTPS)
+  review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
+  certs     create a development CA and serving certificate; print the caBundle
+
+run "netguard <command> --help" for the options of a command`
+
+/** Commands load lazily so that `netguard review` does not pay for the server's imports. */
+const COMMANDS: Record<string, () => Promise<Command>> = {}
+
+export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`)
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  const load = COMMANDS[name]
+  if (load === undefined) {
+    io.stderr.write(`netguard: unknown command "${name}"\n\n${USAGE}\n`)
+    return EXIT.usage
+  }
+  return await (await load())(rest, io)
+}
+
+function isEntryPoint (): boolean {
+  const script = process.argv[1]
+  return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url)
+}
+
+if (isEntryPoint()) {
+  const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }
+  runCli(process.argv.slice(2), io).then((code) => { process.exitCode = code }, (error: unknown) => {
+    process.stderr.write(`netguard: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = EXIT.usage
+  })
+}

@@ -1,0 +1,64 @@
+import { kindKey, type KubeObject } from '../kube/types.ts'
+import { findException, isExempt } from './match.ts'
+import type { CompiledPolicy } from './policy.ts'
+import type { Change, ReviewContext, Violation } from './types.ts'
+
+/**
+ * Runs every validation rule of the policy that applies to the object's kind and the request's
+ * operation. Pure: the verdict depends on its arguments only. On DELETE the object examined is
+ * the one being deleted, and only rules that declare DELETE look at it.
+ */
+export function evaluate (object: KubeObject | undefined, context: ReviewContext, policy: CompiledPolicy): Violation[] {
+  const subject = context.operation === 'DELETE' ? context.oldObject : object
+  if (subject === undefined || isExempt(context, policy)) return []
+  const violations: Violation[] = []
+  for (const { rule, action, settings } of policy.validations.get(kindKey(context.kind)) ?? []) {
+    if (action === 'off' || !rule.operations.includes(context.operation)) continue
+    if (findException(rule.id, context, policy) !== undefined) continue
+    try {
+      for (const finding of rule.check(subject, context, settings)) {
+        violations.push({ ...finding, ruleId: rule.id, action: mildest(action, finding.action) })
+      }
+    } catch (error) {
+      violations.push({
+        ruleId: rule.id,
+        action,
+        path: '',
+        message: `rule could not evaluate this object (${error instanceof Error ? error.message : String(error)})`,
+        fix: 'check that the object is well-formed; report the object to the netguard maintainers if it is'
+      })
+    }
+  }
+  return violations
+}
+
+const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
+
+function mildest (action: keyof typeof SEVERITY, requested: keyof typeof SEVERITY | undefined): keyof typeof SEVERITY {
+  return requested !== undefined && SEVERITY[requested] < SEVERITY[action] ? requested : action
+}
+
+export interface MutationResult {
+  /** The object with every `mutate` change applied (the input itself when none applies). */
+  readonly object: KubeObject
+  readonly changes: readonly Change[]
+}
+
+/**
+ * Runs the mutation rules for the object's kind. Changes whose action is `audit` are reported
+ * but not applied; the caller diffs `object` against the input to build the patch.
+ */
+export function mutate (object: KubeObject, context: ReviewContext, policy: CompiledPolicy): MutationResult {
+  if (isExempt(context, policy)) return { object, changes: [] }
+  let current = object
+  const changes: Change[] = []
+  for (const { rule, action, settings } of policy.mutations.get(kindKey(context.kind)) ?? []) {
+    if (action === 'off' || !rule.operations.includes(context.operation)) continue
+    if (findException(rule.id, context, policy) !== undefined) continue
+    const result = rule.mutate(current, context, settings)
+    if (result === undefined) continue
+    changes.push({ ruleId: rule.id, action, message: result.message })
+    if (action === 'mutate') current = result.object
+  }
+  return { object: current, changes }
+}

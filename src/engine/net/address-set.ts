@@ -1,0 +1,174 @@
+import ipaddr from 'ipaddr.js'
+
+/**
+ * Sets of IP addresses as sorted, disjoint, inclusive intervals per family. Parsing is done by
+ * ipaddr.js; the interval arithmetic on bigints is what makes split worlds (`0.0.0.0/1` +
+ * `128.0.0.0/1`) and carved-out worlds (`0.0.0.0/0` except `10.0.0.0/8`) count for what they
+ * admit. IPv4-mapped IPv6 addresses (`::ffff:0:0/96`) are moved into the IPv4 family, so that an
+ * IPv4 range cannot hide behind its IPv6 spelling.
+ */
+export type Family = 4 | 6
+
+export interface Interval {
+  readonly start: bigint
+  readonly end: bigint
+}
+
+export interface Cidr {
+  readonly family: Family
+  readonly start: bigint
+  readonly prefix: number
+  readonly text: string
+}
+
+const BITS: Record<Family, number> = { 4: 32, 6: 128 }
+const MAPPED_START = 0xffff00000000n
+const MAPPED_END = 0xffffffffffffn
+
+/** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a host prefix); undefined if invalid. */
+export function parseCidr (text: string): Cidr | undefined {
+  const trimmed = text.trim()
+  let address: ipaddr.IPv4 | ipaddr.IPv6
+  let prefix: number
+  try {
+    if (trimmed.includes('/')) {
+      [address, prefix] = ipaddr.parseCIDR(trimmed)
+    } else {
+      address = ipaddr.parse(trimmed)
+      prefix = address.kind() === 'ipv4' ? 32 : 128
+    }
+  } catch {
+    return undefined
+  }
+  const family: Family = address.kind() === 'ipv4' ? 4 : 6
+  const hostBits = BigInt(BITS[family] - prefix)
+  const start = (bytesToBigInt(address.toByteArray()) >> hostBits) << hostBits
+  return { family, start, prefix, text: trimmed }
+}
+
+/** Parses a single address (no prefix); undefined if it is not an IP literal. */
+export function parseAddress (text: string): Cidr | undefined {
+  return text.includes('/') ? undefined : parseCidr(text)
+}
+
+function bytesToBigInt (bytes: readonly number[]): bigint {
+  let value = 0n
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte)
+  return value
+}
+
+export class AddressSet {
+  readonly v4: readonly Interval[]
+  readonly v6: readonly Interval[]
+
+  private constructor (v4: readonly Interval[], v6: readonly Interval[]) {
+    this.v4 = v4
+    this.v6 = v6
+  }
+
+  static readonly EMPTY = new AddressSet([], [])
+
+  static of (cidrs: readonly Cidr[]): AddressSet {
+    const v4: Interval[] = []
+    const v6: Interval[] = []
+    for (const cidr of cidrs) {
+      const end = cidr.start + (1n << BigInt(BITS[cidr.family] - cidr.prefix)) - 1n
+      if (cidr.family === 4) v4.push({ start: cidr.start, end })
+      else splitMapped({ start: cidr.start, end }, v4, v6)
+    }
+    return new AddressSet(normalize(v4), normalize(v6))
+  }
+
+  get isEmpty (): boolean {
+    return this.v4.length === 0 && this.v6.length === 0
+  }
+
+  union (other: AddressSet): AddressSet {
+    return new AddressSet(normalize([...this.v4, ...other.v4]), normalize([...this.v6, ...other.v6]))
+  }
+
+  minus (other: AddressSet): AddressSet {
+    return new AddressSet(subtract(this.v4, other.v4), subtract(this.v6, other.v6))
+  }
+
+  /** Number of addresses of one family in the set. */
+  size (family: Family): bigint {
+    let total = 0n
+    for (const { start, end } of family === 4 ? this.v4 : this.v6) total += end - start + 1n
+    return total
+  }
+
+  /** True when every address of `other` is in this set. */
+  covers (other: AddressSet): boolean {
+    return other.minus(this).isEmpty
+  }
+
+  overlaps (other: AddressSet): boolean {
+    return intersects(this.v4, other.v4) || intersects(this.v6, other.v6)
+  }
+}
+
+function splitMapped (interval: Interval, v4: Interval[], v6: Interval[]): void {
+  const { start, end } = interval
+  if (end < MAPPED_START || start > MAPPED_END) {
+    v6.push(interval)
+    return
+  }
+  if (start < MAPPED_START) v6.push({ start, end: MAPPED_START - 1n })
+  if (end > MAPPED_END) v6.push({ start: MAPPED_END + 1n, end })
+  const from = start > MAPPED_START ? start : MAPPED_START
+  const to = end < MAPPED_END ? end : MAPPED_END
+  v4.push({ start: from - MAPPED_START, end: to - MAPPED_START })
+}
+
+function normalize (intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+  const merged: Interval[] = []
+  for (const next of sorted) {
+    const last = merged[merged.length - 1]
+    if (last !== undefined && next.start <= last.end + 1n) {
+      if (next.end > last.end) merged[merged.length - 1] = { start: last.start, end: next.end }
+    } else {
+      merged.push(next)
+    }
+  }
+  return merged
+}
+
+function subtract (from: readonly Interval[], remove: readonly Interval[]): Interval[] {
+  const result: Interval[] = []
+  for (const interval of from) {
+    let pieces: Interval[] = [interval]
+    for (const cut of remove) {
+      if (cut.start > interval.end) break
+      pieces = pieces.flatMap((piece) => cutInterval(piece, cut))
+    }
+    result.push(...pieces)
+  }
+  return result
+}
+
+function cutInterval (piece: Interval, cut: Interval): Interval[] {
+  if (cut.end < piece.start || cut.start > piece.end) return [piece]
+  const left = cut.start > piece.start ? [{ start: piece.start, end: cut.start - 1n }] : []
+  const right = cut.end < piece.end ? [{ start: cut.end + 1n, end: piece.end }] : []
+  return [...left, ...right]
+}
+
+function intersects (a: readonly Interval[], b: readonly Interval[]): boolean {
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Interval
+    const y = b[j] as Interval
+    if (x.end < y.start) i++
+    else if (y.end < x.start) j++
+    else return true
+  }
+  return false
+}
+
+/** The number of addresses in a prefix of the given length: `prefixSize(4, 8)` is 2^24. */
+export function prefixSize (family: Family, prefix: number): bigint {
+  return 1n << BigInt(BITS[family] - prefix)
+}

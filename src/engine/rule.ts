@@ -1,0 +1,59 @@
+import type { Static, TObject } from 'typebox'
+import type { KindRef, KubeObject } from '../kube/types.ts'
+import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
+
+/**
+ * A rule is data plus two pure functions: `compile` turns its validated settings into the form
+ * evaluation needs (once, at policy load), `check` inspects one object. Rules never throw on user
+ * input; the engine still turns an exception into a finding so a bug can never allow silently.
+ */
+interface RuleBase<S extends TObject, C> {
+  /** Stable ID, e.g. `SVC-NODEPORT`; messages and policies refer to it. */
+  readonly id: string
+  readonly kinds: readonly KindRef[]
+  /** Operations the rule looks at; content rules look at CREATE and UPDATE only. */
+  readonly operations: readonly Operation[]
+  /** One line for the policy reference and `netguard` help. */
+  readonly summary: string
+  /** Schema of the rule's own settings in a policy (every field optional). */
+  readonly settings: S
+  /** Value of every setting when the policy leaves it out. */
+  readonly defaults: Required<Static<S>>
+  compile (settings: Required<Static<S>>): C
+}
+
+export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
+  readonly type: 'validate'
+  readonly defaultAction: Action
+  /** On DELETE, `object` is the object being deleted. */
+  check (object: KubeObject, context: ReviewContext, settings: C): readonly Finding[]
+}
+
+export interface MutationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
+  readonly type: 'mutate'
+  readonly defaultAction: MutationAction
+  /** Returns the object as it should be, and what changed, or undefined when nothing needs to. */
+  mutate (object: KubeObject, context: ReviewContext, settings: C): { readonly object: KubeObject, readonly message: string } | undefined
+}
+
+// The registry holds rules of many setting types; past `defineRule` their settings are opaque.
+export type ValidationRule = ValidationRuleSpec<TObject, unknown>
+export type MutationRule = MutationRuleSpec<TObject, unknown>
+export type Rule = ValidationRule | MutationRule
+
+export function defineRule<S extends TObject, C> (spec: ValidationRuleSpec<S, C> | MutationRuleSpec<S, C>): Rule {
+  return spec as unknown as Rule
+}
+
+/** Thrown by `compile` for a setting that the schema accepts but that makes no sense (a bad CIDR). */
+export class SettingError extends Error {
+  readonly path: readonly (string | number)[]
+
+  constructor (path: readonly (string | number)[], message: string) {
+    super(message)
+    this.name = 'SettingError'
+    this.path = path
+  }
+}
+
+export const CONTENT_OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE']

@@ -1,0 +1,1 @@
+export const NAMESPACE_KIND = [{ group: '', kind: 'Namespace' }] as const

@@ -1,0 +1,45 @@
+import Type from 'typebox'
+import { compileGlobs } from '../../glob.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import type { Finding } from '../../types.ts'
+import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+
+const FIX = 'use a Route or a ClusterIP Service'
+
+/**
+ * NodePort Services open a port on every node, outside NetworkPolicy's reach at the node edge.
+ * On a LoadBalancer the API server allocates node ports itself before validation, so a nodePort
+ * there only shows a user's request when `allocateLoadBalancerNodePorts` is false.
+ */
+export const svcNodePort = defineRule({
+  type: 'validate',
+  id: 'SVC-NODEPORT',
+  kinds: SERVICE_KIND,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'type NodePort (or an explicit nodePort on a LoadBalancer) outside the allowed namespaces',
+  settings: Type.Object({
+    allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where NodePort Services are allowed' }))
+  }),
+  defaults: { allowedNamespaces: [] },
+  compile: (settings) => ({ allowed: compileGlobs(settings.allowedNamespaces) }),
+  check (object, context, { allowed }) {
+    if (allowed.matches(context.namespace ?? '')) return []
+    const type = serviceType(object)
+    if (type === 'NodePort') {
+      return [{ path: 'spec.type', message: `spec.type NodePort is not allowed ${inNamespace(context)}`, fix: FIX }]
+    }
+    const spec = serviceSpec(object)
+    if (type !== 'LoadBalancer' || (spec as { allocateLoadBalancerNodePorts?: unknown }).allocateLoadBalancerNodePorts !== false) return []
+    const findings: Finding[] = []
+    for (const [index, port] of (spec.ports ?? []).entries()) {
+      if (port.nodePort === undefined || port.nodePort === 0) continue
+      findings.push({
+        path: `spec.ports[${index}].nodePort`,
+        message: `spec.ports[${index}].nodePort ${port.nodePort} opens a node port ${inNamespace(context)}`,
+        fix: 'remove nodePort from the LoadBalancer ports'
+      })
+    }
+    return findings
+  }
+})

@@ -1,0 +1,151 @@
+import { compileGlobs } from '../engine/glob.ts'
+import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
+import { RULES } from '../engine/rules/index.ts'
+import { SettingError, type MutationRule, type ValidationRule } from '../engine/rule.ts'
+import { kindKey } from '../kube/types.ts'
+import type { Action, Mode, MutationAction } from '../engine/types.ts'
+import { PolicyInvalidError } from '../errors.ts'
+import { formatPath, formatProblem, type SourceDocument, type SourceProblem } from './parse.ts'
+import { PolicyDocumentSchema, type PolicyDocument } from './schema.ts'
+import { schemaProblems } from './schema-problems.ts'
+
+export interface CompileOptions {
+  /** netguard's own namespace: always exempt, so netguard can never lock itself out. @default 'netguard' */
+  readonly ownNamespace?: string
+}
+
+/** Namespaces exempt when no policy document names any. */
+export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = ['kube-*', 'openshift-*']
+
+type RuleEntry = { readonly action?: string } & Record<string, unknown>
+interface Located<T> { readonly value: T, readonly document: SourceDocument }
+
+/**
+ * Validates every document, merges them into one policy and compiles it. Documents add up:
+ * exemptions and exceptions are joined, and each rule may be configured by one document only.
+ * Throws NG_ERR_POLICY_INVALID listing every problem with its file, line and field.
+ */
+export function compilePolicy (documents: readonly SourceDocument[], options: CompileOptions = {}): CompiledPolicy {
+  const problems: SourceProblem[] = []
+  const valid: Located<PolicyDocument>[] = []
+  for (const document of documents) {
+    const found = schemaProblems(PolicyDocumentSchema, document)
+    if (found.length > 0) problems.push(...found)
+    else valid.push({ value: document.value as PolicyDocument, document })
+  }
+  if (documents.length === 0) problems.push({ file: '(policies)', line: 0, field: '', message: 'no policy documents found' })
+  const policy = problems.length === 0 ? merge(valid, options, problems) : undefined
+  if (policy === undefined || problems.length > 0) {
+    throw new PolicyInvalidError(problems.map(formatProblem).join('\n'))
+  }
+  return policy
+}
+
+function merge (documents: readonly Located<PolicyDocument>[], options: CompileOptions, problems: SourceProblem[]): CompiledPolicy {
+  const problem = (document: SourceDocument, path: (string | number)[], message: string): void => {
+    problems.push({ file: document.file, line: document.lineOf(path), field: formatPath(path), message })
+  }
+
+  let mode: Located<Mode> | undefined
+  const exempt = { namespaces: [] as string[], users: [] as string[], groups: [] as string[] }
+  let namespacesNamed = false
+  const exceptions: CompiledException[] = []
+  const entries = new Map<string, Located<RuleEntry>>()
+
+  for (const { value: { spec }, document } of documents) {
+    if (spec.mode !== undefined) {
+      if (mode !== undefined && mode.value !== spec.mode) {
+        problem(document, ['spec', 'mode'], `conflicts with mode "${mode.value}" set in ${mode.document.file}`)
+      }
+      mode ??= { value: spec.mode, document }
+    }
+    if (spec.exemptions?.namespaces !== undefined) namespacesNamed = true
+    exempt.namespaces.push(...spec.exemptions?.namespaces ?? [])
+    exempt.users.push(...spec.exemptions?.users ?? [])
+    exempt.groups.push(...spec.exemptions?.groups ?? [])
+    for (const [index, exception] of (spec.exceptions ?? []).entries()) {
+      if (exceptions.some((known) => known.name === exception.name)) {
+        problem(document, ['spec', 'exceptions', index, 'name'], `duplicate exception name "${exception.name}"`)
+      }
+      const expiresAt = expiryOf(exception.expires)
+      if (expiresAt !== undefined && Number.isNaN(expiresAt.getTime())) {
+        problem(document, ['spec', 'exceptions', index, 'expires'], `"${exception.expires ?? ''}" is not a real date`)
+      }
+      exceptions.push({
+        name: exception.name,
+        rules: new Set(exception.rules),
+        namespaces: compileGlobs(exception.namespaces ?? ['*']),
+        reason: exception.reason,
+        expiresAt
+      })
+    }
+    for (const [id, entry] of Object.entries(spec.rules ?? {})) {
+      const earlier = entries.get(id)
+      if (earlier !== undefined) {
+        problem(document, ['spec', 'rules', id], `rule ${id} is already configured in ${earlier.document.file}; configure each rule in one place`)
+      }
+      entries.set(id, { value: entry as RuleEntry, document })
+    }
+  }
+
+  const namespaces = [...(namespacesNamed ? exempt.namespaces : DEFAULT_EXEMPT_NAMESPACES), options.ownNamespace ?? 'netguard']
+  const validations = new Map<string, ConfiguredRule<ValidationRule, Action>[]>()
+  const mutations = new Map<string, ConfiguredRule<MutationRule, MutationAction>[]>()
+  for (const rule of RULES) {
+    const entry = entries.get(rule.id)
+    const { action, ...overrides } = entry?.value ?? {}
+    let settings: unknown
+    try {
+      settings = rule.compile({ ...rule.defaults, ...overrides })
+    } catch (error) {
+      if (!(error instanceof SettingError) || entry === undefined) throw error
+      problem(entry.document, ['spec', 'rules', rule.id, ...error.path], error.message)
+      continue
+    }
+    for (const kind of rule.kinds) {
+      if (rule.type === 'validate') {
+        append(validations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as Action, settings })
+      } else {
+        append(mutations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as MutationAction, settings })
+      }
+    }
+  }
+
+  return deepFreeze({
+    mode: mode?.value ?? 'enforce',
+    exemptions: {
+      namespaces: compileGlobs(namespaces),
+      users: compileGlobs(exempt.users),
+      groups: compileGlobs(exempt.groups)
+    },
+    exceptions,
+    validations,
+    mutations,
+    sources: [...new Set(documents.map(({ document }) => document.file))]
+  })
+}
+
+function append<T> (map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+/** A date alone (`2027-01-31`) means the whole of that day, UTC; a time means that instant. */
+function expiryOf (text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined
+  if (text.length === 10) return new Date(Date.parse(`${text}T00:00:00Z`) + 24 * 60 * 60 * 1000)
+  return new Date(text)
+}
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  if (value instanceof Map) {
+    for (const entry of value.values()) deepFreeze(entry)
+  } else if (value instanceof Set || value instanceof Date || value instanceof RegExp) {
+    return value
+  } else {
+    for (const entry of Object.values(value)) deepFreeze(entry)
+  }
+  return Object.freeze(value)
+}
