@@ -88,7 +88,10 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     }
   }
 
-  const namespaces = [...(namespacesNamed ? exempt.namespaces : DEFAULT_EXEMPT_NAMESPACES), options.ownNamespace ?? 'netguard']
+  const ownNamespace = options.ownNamespace ?? 'netguard'
+  const namespaces = [...(namespacesNamed ? exempt.namespaces : DEFAULT_EXEMPT_NAMESPACES), ownNamespace]
+  // netguard's own service accounts (the reconciler among them) must never be blocked by netguard.
+  const users = [...exempt.users, `system:serviceaccount:${ownNamespace}:*`]
   const validations = new Map<string, ConfiguredRule<ValidationRule, Action>[]>()
   const mutations = new Map<string, ConfiguredRule<MutationRule, MutationAction>[]>()
   for (const rule of RULES) {
@@ -115,7 +118,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     mode: mode?.value ?? 'enforce',
     exemptions: {
       namespaces: compileGlobs(namespaces),
-      users: compileGlobs(exempt.users),
+      users: compileGlobs(users),
       groups: compileGlobs(exempt.groups)
     },
     exceptions,
