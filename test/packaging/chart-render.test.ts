@@ -1,0 +1,292 @@
+import t from 'tap'
+import { parse } from 'yaml'
+import { WEBHOOK_RULES_FILE } from '../../scripts/chart-rules.ts'
+import { compilePolicy } from '../../src/policy/compile.ts'
+import { parseSource } from '../../src/policy/parse.ts'
+import { CHART_DIR, chartFile } from '../helpers/chart.ts'
+import { renderChart, type RenderOptions } from '../helpers/helm-template.ts'
+import { readFileSync, readdirSync } from 'node:fs'
+
+// Renders the chart with test/helpers/helm-template.ts (no helm binary can be installed here)
+// and checks the objects the cluster would get.
+type Obj = Record<string, any>
+
+function render (values: Obj = {}, options: Omit<RenderOptions, 'values'> = {}): { objects: Obj[], find: (kind: string, name?: string) => Obj } {
+  const rendered = renderChart(CHART_DIR, { ...options, values })
+  return {
+    objects: rendered.objects,
+    find: (kind, name) => {
+      const found = rendered.find(kind, name)
+      if (found === undefined) throw new Error(`no ${kind} ${name ?? ''} rendered`)
+      return found
+    }
+  }
+}
+
+function kinds (objects: readonly Obj[]): string[] {
+  return objects.map((object) => String(object.kind)).sort()
+}
+
+const webhookRules = parse(chartFile('files/webhook-rules.yaml')) as Obj
+
+/** The API server's reading of a label selector (matchLabels and matchExpressions). */
+function selects (selector: Obj, labels: Record<string, string>): boolean {
+  const expressions = (selector.matchExpressions ?? []) as { key: string, operator: string, values?: string[] }[]
+  return Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
+    expressions.every(({ key, operator, values = [] }) => {
+      const has = Object.hasOwn(labels, key)
+      if (operator === 'In') return has && values.includes(labels[key] ?? '')
+      if (operator === 'NotIn') return !has || !values.includes(labels[key] ?? '')
+      if (operator === 'Exists') return has
+      return !has
+    })
+}
+
+const namespace = (name: string, labels: Record<string, string> = {}): Record<string, string> => ({ 'kubernetes.io/metadata.name': name, ...labels })
+
+t.test('defaults: what a plain install creates', async (t) => {
+  const { objects } = render()
+  t.same(kinds(objects), [
+    'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy',
+    'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'
+  ])
+  for (const object of objects) {
+    t.ok(String(object.metadata.name).length <= 63, `${object.kind} name fits 63 characters`)
+    t.equal(object.metadata.labels['app.kubernetes.io/part-of'], 'netguard', `${object.kind} is labelled`)
+    const clusterScoped = ['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(object.kind)
+    t.equal(object.metadata.namespace, clusterScoped ? undefined : 'netguard', `${object.kind} namespace`)
+  }
+})
+
+t.test('the Deployment: two spread replicas, restricted security context, probes over HTTPS', async (t) => {
+  const { find } = render()
+  const deployment = find('Deployment')
+  const pod = deployment.spec.template.spec
+  const [container] = pod.containers
+  t.equal(deployment.spec.replicas, 2)
+  t.same(deployment.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 })
+  t.same(pod.topologySpreadConstraints, [{
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'DoNotSchedule',
+    nodeTaintsPolicy: 'Honor',
+    labelSelector: { matchLabels: deployment.spec.selector.matchLabels },
+    matchLabelKeys: ['pod-template-hash']
+  }])
+  t.same(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } })
+  t.same(container.securityContext, {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' }
+  })
+  t.notMatch(JSON.stringify(deployment), /runAsUser|fsGroup|privileged|hostNetwork|hostPath/, 'no fixed UID (OpenShift assigns one), nothing privileged')
+  t.same(container.livenessProbe.httpGet, { path: '/healthz', port: 'https', scheme: 'HTTPS' })
+  t.same(container.readinessProbe.httpGet, { path: '/readyz', port: 'https', scheme: 'HTTPS' })
+  t.same(container.ports, [{ name: 'https', containerPort: 8443, protocol: 'TCP' }])
+  t.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory, 'requests and limits')
+  t.same(container.args, ['serve', '--port=8443', '--cert=/etc/netguard/tls/tls.crt', '--key=/etc/netguard/tls/tls.key', '--policies=/etc/netguard/policies', '--mode=audit'])
+  const mounts = Object.fromEntries(container.volumeMounts.map((mount: Obj) => [mount.name, mount]))
+  const volumes = Object.fromEntries(pod.volumes.map((volume: Obj) => [volume.name, volume]))
+  t.equal(mounts.tmp.mountPath, '/tmp')
+  t.ok(volumes.tmp.emptyDir, '/tmp is an emptyDir: the only writable path')
+  t.equal(volumes.tls.secret.secretName, 'netguard-tls')
+  t.equal(volumes.policies.configMap.name, 'netguard-policies')
+  for (const mount of container.volumeMounts) t.notOk(mount.subPath, `${mount.name} is mounted whole, so updates reach the pod`)
+  t.equal(find('PodDisruptionBudget').spec.minAvailable, 1)
+})
+
+t.test('the Service sends 443 to the container port 8443', async (t) => {
+  const { find } = render()
+  const service = find('Service')
+  t.same(service.spec.ports, [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }])
+  t.same(service.spec.selector, find('Deployment').spec.selector.matchLabels)
+})
+
+t.test('the webhooks: safe settings, rules from the engine registry, the Service and the CA', async (t) => {
+  const { find } = render()
+  const validating = find('ValidatingWebhookConfiguration').webhooks
+  const mutating = find('MutatingWebhookConfiguration').webhooks
+  t.equal(validating.length, 1)
+  t.equal(mutating.length, 1)
+  const ca = find('Secret').data['ca.crt']
+  for (const [webhook, path, rules] of [[validating[0], '/validate', webhookRules.validating], [mutating[0], '/mutate', webhookRules.mutating]]) {
+    t.same(webhook.admissionReviewVersions, ['v1'])
+    t.equal(webhook.sideEffects, 'None')
+    t.equal(webhook.matchPolicy, 'Equivalent')
+    t.equal(webhook.timeoutSeconds, 5)
+    t.equal(webhook.failurePolicy, 'Fail')
+    t.same(webhook.clientConfig.service, { name: 'netguard', namespace: 'netguard', path, port: 443 })
+    t.equal(webhook.clientConfig.caBundle, ca, 'the caBundle is the CA of the serving secret')
+    t.same(webhook.rules, rules, `rules are ${WEBHOOK_RULES_FILE}`)
+  }
+  t.equal(mutating[0].reinvocationPolicy, 'IfNeeded')
+  t.equal(validating[0].reinvocationPolicy, undefined)
+})
+
+t.test('the namespaceSelector keeps netguard and the control plane out of the webhooks', async (t) => {
+  const { find } = render({}, { namespace: 'guard' })
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    const selector = find(kind).webhooks[0].namespaceSelector
+    t.notOk(selects(selector, namespace('guard')), `${kind}: the release namespace`)
+    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'openshift-kube-apiserver', 'openshift-etcd', 'openshift-ovn-kubernetes']) {
+      t.notOk(selects(selector, namespace(name)), `${kind}: ${name}`)
+    }
+    t.notOk(selects(selector, namespace('openshift-something-new', { 'openshift.io/run-level': '0' })), `${kind}: a run-level 0 namespace`)
+    t.notOk(selects(selector, namespace('shop', { 'netguard.io/ignore': 'true' })), `${kind}: a namespace labelled netguard.io/ignore`)
+    t.ok(selects(selector, namespace('shop')), `${kind}: a tenant namespace`)
+    t.ok(selects(selector, namespace('shop', { 'openshift.io/run-level': '' })), `${kind}: a tenant namespace with an empty run-level`)
+  }
+  const noLabel = render({ webhook: { ignoreLabel: '' } }).find('ValidatingWebhookConfiguration').webhooks[0].namespaceSelector
+  t.ok(selects(noLabel, namespace('shop', { 'netguard.io/ignore': 'true' })), 'without ignoreLabel the label means nothing')
+})
+
+t.test('failurePolicy Ignore and a shorter timeout reach both webhooks', async (t) => {
+  const { find } = render({ webhook: { failurePolicy: 'Ignore', timeoutSeconds: 3 } })
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    t.equal(find(kind).webhooks[0].failurePolicy, 'Ignore')
+    t.equal(find(kind).webhooks[0].timeoutSeconds, 3)
+  }
+})
+
+t.test('mode is one value: the server flag', async (t) => {
+  const { find } = render({ mode: 'enforce' })
+  t.ok(find('Deployment').spec.template.spec.containers[0].args.includes('--mode=enforce'))
+})
+
+t.test('certificates on OpenShift: the service CA signs and injects', async (t) => {
+  const { objects, find } = render({ openshift: true })
+  t.notOk(objects.some((object) => object.kind === 'Secret'), 'no secret from the chart')
+  t.equal(find('Service').metadata.annotations['service.beta.openshift.io/serving-cert-secret-name'], 'netguard-tls')
+  t.equal(find('Deployment').spec.template.spec.volumes[0].secret.secretName, 'netguard-tls')
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    t.same(find(kind).metadata.annotations, { 'service.beta.openshift.io/inject-cabundle': 'true' })
+    t.equal(find(kind).webhooks[0].clientConfig.caBundle, undefined, 'the service CA fills the caBundle')
+  }
+  const peers = find('NetworkPolicy').spec.ingress[0].from
+  t.same(peers, [
+    { namespaceSelector: { matchLabels: { 'policy-group.network.openshift.io/host-network': '' } } },
+    { namespaceSelector: { matchLabels: { 'network.openshift.io/policy-group': 'monitoring' } } }
+  ])
+})
+
+t.test('certificates from cert-manager: a CA of its own, or the issuer given', async (t) => {
+  const { objects, find } = render({ certificates: { provider: 'certManager' } })
+  const serving = find('Certificate', 'netguard-tls')
+  t.equal(serving.spec.secretName, 'netguard-tls')
+  t.same(serving.spec.dnsNames, ['netguard.netguard.svc', 'netguard.netguard.svc.cluster.local'])
+  t.same(serving.spec.issuerRef, { kind: 'Issuer', name: 'netguard-ca' })
+  t.equal(find('Certificate', 'netguard-ca').spec.isCA, true)
+  t.ok(find('Issuer', 'netguard-ca').spec.ca)
+  t.ok(find('Issuer', 'netguard-selfsigned').spec.selfSigned)
+  t.notOk(objects.some((object) => object.kind === 'Secret'))
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    t.same(find(kind).metadata.annotations, { 'cert-manager.io/inject-ca-from': 'netguard/netguard-tls' }, 'names the serving Certificate')
+    t.equal(find(kind).webhooks[0].clientConfig.caBundle, undefined)
+  }
+
+  const own = render({ certificates: { provider: 'certManager', certManager: { issuerRef: { kind: 'ClusterIssuer', name: 'corp-ca' } } } })
+  t.same(kinds(own.objects).filter((kind) => kind === 'Issuer' || kind === 'Certificate'), ['Certificate'])
+  t.same(own.find('Certificate').spec.issuerRef, { kind: 'ClusterIssuer', name: 'corp-ca' })
+})
+
+t.test('self-signed certificates are kept across upgrades', async (t) => {
+  const data = { 'ca.crt': 'b2xkLWNh', 'tls.crt': 'b2xkLWNlcnQ=', 'tls.key': 'b2xkLWtleQ==' }
+  const { find } = render({}, { cluster: { 'v1/Secret/netguard/netguard-tls': { data } } })
+  t.same(find('Secret').data, data)
+  t.equal(find('ValidatingWebhookConfiguration').webhooks[0].clientConfig.caBundle, 'b2xkLWNh')
+  t.equal(find('MutatingWebhookConfiguration').webhooks[0].clientConfig.caBundle, 'b2xkLWNh')
+})
+
+t.test('replicas: no PDB for one replica; an HPA replaces the fixed count', async (t) => {
+  t.notOk(render({ replicaCount: 1 }).objects.some((object) => object.kind === 'PodDisruptionBudget'))
+  const { find } = render({ autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 6 } })
+  t.equal(find('Deployment').spec.replicas, undefined)
+  t.same(find('HorizontalPodAutoscaler').spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'netguard' })
+  t.equal(find('HorizontalPodAutoscaler').spec.minReplicas, 3)
+  t.ok(find('PodDisruptionBudget'))
+})
+
+t.test('the NetworkPolicy admits only the peers given, on the webhook port', async (t) => {
+  const { find } = render({ networkPolicy: { apiServerPeers: [{ ipBlock: { cidr: '10.0.0.0/24' } }], metricsPeers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] } })
+  const policy = find('NetworkPolicy')
+  t.same(policy.spec.policyTypes, ['Ingress'])
+  t.same(policy.spec.podSelector.matchLabels, find('Deployment').spec.selector.matchLabels)
+  t.same(policy.spec.ingress, [{
+    ports: [{ port: 'https', protocol: 'TCP' }],
+    from: [{ ipBlock: { cidr: '10.0.0.0/24' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]
+  }])
+  t.same(render().find('NetworkPolicy').spec.ingress, [{ ports: [{ port: 'https', protocol: 'TCP' }] }], 'no peer known: the port only')
+  t.notOk(render({ networkPolicy: { enabled: false } }).objects.some((object) => object.kind === 'NetworkPolicy'))
+})
+
+t.test('the ServiceMonitor scrapes /metrics over HTTPS with the CA that signed the server', async (t) => {
+  const plain = render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } } }).find('ServiceMonitor')
+  t.equal(plain.metadata.labels.release, 'prometheus')
+  t.same(plain.spec.endpoints[0], {
+    port: 'https',
+    scheme: 'https',
+    path: '/metrics',
+    interval: '30s',
+    tlsConfig: { serverName: 'netguard.netguard.svc', ca: { secret: { name: 'netguard-tls', key: 'ca.crt' } } }
+  })
+  const openshift = render({ openshift: true, metrics: { serviceMonitor: { enabled: true } } })
+  t.same(openshift.find('ServiceMonitor').spec.endpoints[0].tlsConfig.ca, { configMap: { name: 'netguard-service-ca', key: 'service-ca.crt' } })
+  t.equal(openshift.find('ConfigMap', 'netguard-service-ca').metadata.annotations['service.beta.openshift.io/inject-cabundle'], 'true')
+})
+
+t.test('policies: the bundled files by default, overridden or replaced from values', async (t) => {
+  const bundled = readdirSync('policies').filter((name) => name.endsWith('.yaml')).sort()
+  const { find } = render()
+  const data = find('ConfigMap', 'netguard-policies').data as Record<string, string>
+  t.same(Object.keys(data).sort(), bundled, 'every policies/*.yaml, nothing from subfolders')
+  for (const name of bundled) t.equal(data[name], readFileSync(`policies/${name}`, 'utf8'), `${name} as in policies/`)
+  t.doesNotThrow(() => compilePolicy(Object.entries(data).flatMap(([name, text]) => parseSource(name, text).documents)), 'the bundled policy compiles')
+
+  const services = 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec: {}\n'
+  const overridden = render({ policies: { files: { 'services.yaml': services } } }).find('ConfigMap', 'netguard-policies').data
+  t.equal(overridden['services.yaml'], services)
+  t.equal(overridden['00-global.yaml'], data['00-global.yaml'])
+  t.same(Object.keys(render({ policies: { bundled: false, files: { 'only.yaml': services } } }).find('ConfigMap', 'netguard-policies').data), ['only.yaml'])
+
+  const external = render({ policies: { existingConfigMap: 'corp-policies' } })
+  t.notOk(external.objects.some((object) => object.kind === 'ConfigMap'))
+  t.equal(external.find('Deployment').spec.template.spec.volumes[1].configMap.name, 'corp-policies')
+  t.throws(() => render({ policies: { bundled: false } }), /no policy file/)
+})
+
+t.test('the audit CronJob reads every kind the rules check and writes PolicyReports, as its own identity', async (t) => {
+  t.notOk(render().objects.some((object) => object.kind === 'CronJob'))
+  const { find } = render({ audit: { enabled: true } })
+  const job = find('CronJob')
+  const pod = job.spec.jobTemplate.spec.template.spec
+  t.equal(pod.serviceAccountName, 'netguard-audit')
+  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=policyreport', '--write'])
+  t.same(pod.containers[0].securityContext.capabilities, { drop: ['ALL'] })
+  t.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true)
+  const rules = find('ClusterRole', 'netguard-audit').rules as Obj[]
+  for (const entry of [...webhookRules.validating, ...webhookRules.mutating]) {
+    t.ok(rules.some((rule) => rule.resources.includes(entry.resources[0]) && rule.apiGroups.includes(entry.apiGroups[0]) && rule.verbs.includes('list')), `lists ${entry.resources[0]}`)
+  }
+  t.ok(rules.some((rule) => rule.apiGroups.includes('wgpolicyk8s.io') && rule.resources.includes('policyreports') && rule.verbs.includes('create')))
+  t.same(find('ClusterRoleBinding', 'netguard-audit').subjects, [{ kind: 'ServiceAccount', name: 'netguard-audit', namespace: 'netguard' }])
+})
+
+t.test('RBAC: the server reads the cached kinds, writes only NetworkPolicies, and Leases only in its namespace', async (t) => {
+  const { find } = render()
+  const cluster = find('ClusterRole', 'netguard').rules as Obj[]
+  const writes = cluster.filter((rule) => rule.verbs.some((verb: string) => !['get', 'list', 'watch'].includes(verb)))
+  t.same(writes.map((rule) => rule.resources), [['networkpolicies']])
+  t.notMatch(JSON.stringify(cluster), /"\*"|secrets/, 'no wildcard, no secrets')
+  t.same(find('Role', 'netguard').rules.map((rule: Obj) => rule.resources), [['leases']])
+  t.equal(find('Role', 'netguard').metadata.namespace, 'netguard')
+  t.same(find('ClusterRoleBinding', 'netguard').subjects, [{ kind: 'ServiceAccount', name: 'netguard', namespace: 'netguard' }])
+})
+
+t.test('names follow the release', async (t) => {
+  const { find } = render({}, { releaseName: 'guard', namespace: 'sec' })
+  t.equal(find('Deployment').metadata.name, 'guard-netguard')
+  t.same(find('ValidatingWebhookConfiguration').webhooks[0].clientConfig.service, { name: 'guard-netguard', namespace: 'sec', path: '/validate', port: 443 })
+  t.equal(render({}, { releaseName: 'netguard-prod' }).find('Deployment').metadata.name, 'netguard-prod')
+})
