@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import t from 'tap'
-import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml'
+import { isMap, isScalar, parse, parseDocument, type Pair, type YAMLMap } from 'yaml'
 import { chartFile, defaultValues, templates } from '../helpers/chart.ts'
 
 const schema = JSON.parse(chartFile('values.schema.json')) as object
@@ -97,4 +98,10 @@ t.test('every value has a helm-docs "# --" comment', async (t) => {
     }
   }
   if (isMap(document.contents)) visit(document.contents, '')
+})
+
+t.test('the chart deploys the version of netguard in package.json', async (t) => {
+  const chart = parse(chartFile('Chart.yaml')) as { appVersion: string }
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+  t.equal(chart.appVersion, pkg.version, 'bump appVersion in Chart.yaml with package.json')
 })
