@@ -5,7 +5,7 @@ import { stringify } from 'yaml'
 import type { Rule } from '../src/engine/rule.ts'
 import { RULES } from '../src/engine/rules/index.ts'
 import { OPERATIONS, type Operation } from '../src/engine/types.ts'
-import { RESOURCES, resourceFor, type KubeResource } from '../src/kube/resources.ts'
+import { KNOWN_RESOURCES, resourceFor } from '../src/kube/resources.ts'
 import { kindKey } from '../src/kube/types.ts'
 
 export const WEBHOOK_RULES_FILE = 'charts/netguard/files/webhook-rules.yaml'
@@ -16,7 +16,7 @@ export interface WebhookRule {
   readonly apiVersions: readonly string[]
   readonly operations: readonly Operation[]
   readonly resources: readonly string[]
-  readonly scope: KubeResource['scope']
+  readonly scope: 'Namespaced' | 'Cluster'
 }
 
 export interface ChartRules {
@@ -24,13 +24,13 @@ export interface ChartRules {
   readonly mutating: readonly WebhookRule[]
 }
 
-/** Webhook rules for the registry, one per kind in RESOURCES order; throws when a kind has no entry there. */
+/** Webhook rules for the registry, one per kind in KNOWN_RESOURCES order; throws when a kind has no entry there. */
 export function chartRules (rules: readonly Rule[]): ChartRules {
   const missing = rules.flatMap((rule) => rule.kinds
     .filter((kind) => resourceFor(kind) === undefined)
     .map((kind) => `rule ${rule.id} checks kind ${kindKey(kind)}, which src/kube/resources.ts does not map`))
   if (missing.length > 0) {
-    throw new Error(`${missing.join('\n')}\nadd its resource (plural), versions and scope to RESOURCES, then run npm run chart:rules`)
+    throw new Error(`${missing.join('\n')}\nadd its group, version, plural and scope to KNOWN_RESOURCES, then run npm run chart:rules`)
   }
   return {
     validating: webhookRulesFor(rules.filter((rule) => rule.type === 'validate')),
@@ -47,15 +47,15 @@ function webhookRulesFor (rules: readonly Rule[]): WebhookRule[] {
       operations.set(kindKey(kind), set)
     }
   }
-  return RESOURCES.flatMap((entry) => {
+  return KNOWN_RESOURCES.flatMap((entry) => {
     const set = operations.get(kindKey(entry))
     if (set === undefined) return []
     return [{
       apiGroups: [entry.group],
-      apiVersions: entry.versions,
+      apiVersions: [entry.version],
       operations: OPERATIONS.filter((operation) => set.has(operation)),
-      resources: [entry.resource],
-      scope: entry.scope
+      resources: [entry.plural],
+      scope: entry.namespaced ? 'Namespaced' : 'Cluster'
     }]
   })
 }

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Decision } from './engine/decide.ts'
 import { RULES } from './engine/rules/index.ts'
 import { OPERATIONS, type Change, type Violation } from './engine/types.ts'
-import { RESOURCES } from './kube/resources.ts'
+import { KNOWN_RESOURCES } from './kube/resources.ts'
 import { kindKey, type KindRef } from './kube/types.ts'
 import type { PolicyStatus } from './policy/store.ts'
 
@@ -49,7 +49,7 @@ function bounded (known: ReadonlySet<string>, value: string | undefined): string
  */
 export class Metrics implements ReconcilerMetrics {
   readonly registry = new Registry()
-  private readonly kinds = new Set(RESOURCES.map(kindKey))
+  private readonly kinds = new Set(KNOWN_RESOURCES.map(kindKey))
   private readonly operations = new Set<string>(OPERATIONS)
   private readonly rules = new Set(RULES.map((rule) => rule.id))
 

@@ -18,7 +18,7 @@ function sends (webhook: readonly WebhookRule[], group: string, resource: string
 t.test('every kind a rule checks maps to an API resource', async (t) => {
   for (const rule of RULES) {
     for (const kind of rule.kinds) {
-      t.ok(resourceFor(kind), `rule ${rule.id} checks ${kindKey(kind)}: add it to RESOURCES in src/kube/resources.ts, then run npm run chart:rules`)
+      t.ok(resourceFor(kind), `rule ${rule.id} checks ${kindKey(kind)}: add it to KNOWN_RESOURCES in src/kube/resources.ts, then run npm run chart:rules`)
     }
   }
 })
@@ -27,7 +27,7 @@ t.test('the webhooks send every kind and operation a rule checks', async (t) => 
   for (const rule of RULES) {
     const [webhook, name] = rule.type === 'mutate' ? [chart.mutating, 'mutating'] : [chart.validating, 'validating']
     for (const kind of rule.kinds) {
-      const resource = resourceFor(kind)?.resource ?? '?'
+      const resource = resourceFor(kind)?.plural ?? '?'
       for (const operation of rule.operations) {
         t.ok(sends(webhook, kind.group, resource, operation),
           `rule ${rule.id} checks ${kindKey(kind)} on ${operation} but the ${name} webhook does not send it: run npm run chart:rules`)
@@ -41,7 +41,7 @@ t.test('the webhooks send nothing no rule checks', async (t) => {
     for (const entry of webhook) {
       for (const operation of entry.operations) {
         const checked = RULES.some((rule) => rule.type === type && rule.operations.includes(operation) &&
-          rule.kinds.some((kind) => entry.apiGroups.includes(kind.group) && entry.resources.includes(resourceFor(kind)?.resource ?? '')))
+          rule.kinds.some((kind) => entry.apiGroups.includes(kind.group) && entry.resources.includes(resourceFor(kind)?.plural ?? '')))
         t.ok(checked, `the ${name} webhook sends ${entry.resources.join(',')} ${operation}, which no rule checks: run npm run chart:rules`)
       }
     }
@@ -65,7 +65,7 @@ t.test('a rule for an unmapped kind fails with a message that says what to add',
     compile: () => undefined,
     check: () => []
   })
-  t.throws(() => chartRules([...RULES, rule]), /rule TEST-UNMAPPED checks kind Widget\.example\.com, which src\/kube\/resources\.ts does not map\nadd its resource/)
+  t.throws(() => chartRules([...RULES, rule]), /rule TEST-UNMAPPED checks kind Widget\.example\.com, which src\/kube\/resources\.ts does not map\nadd its group, version, plural and scope to KNOWN_RESOURCES/)
 })
 
 t.test('operations are merged per kind, in API order, and validate and mutate rules stay apart', async (t) => {
