@@ -329,7 +329,8 @@ export interface Rendered {
   find (kind: string, name?: string): Dict | undefined
 }
 
-function overlay (base: Value, over: Value): Value {
+/** Values as Helm merges them: maps key by key, anything else replaced. */
+export function overlay (base: Value, over: Value): Value {
   if (!isDict(base) || !isDict(over)) return structuredClone(over)
   const result: Dict = { ...base }
   for (const [key, value] of Object.entries(over)) result[key] = overlay(base[key], value)

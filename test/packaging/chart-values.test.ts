@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import t from 'tap'
 import { isMap, isScalar, parse, parseDocument, type Pair, type YAMLMap } from 'yaml'
-import { chartFile, defaultValues, templates } from '../helpers/chart.ts'
+import { CHART_DIR, chartFile, defaultValues, templates } from '../helpers/chart.ts'
+import { overlay, renderChart } from '../helpers/helm-template.ts'
 
 const schema = JSON.parse(chartFile('values.schema.json')) as object
 const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema)
@@ -105,3 +107,15 @@ t.test('the chart deploys the version of netguard in package.json', async (t) =>
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
   t.equal(chart.appVersion, pkg.version, 'bump appVersion in Chart.yaml with package.json')
 })
+
+t.test('the ci/*-values.yaml sets (chart-testing) are valid and render', async (t) => {
+  const dir = join(CHART_DIR, 'ci')
+  const files = readdirSync(dir).filter((name) => name.endsWith('-values.yaml'))
+  t.ok(files.length >= 3)
+  for (const name of files) {
+    const values = parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>
+    t.same(errors(overlay(defaultValues(), values)), [], `${name} is valid`)
+    t.ok(renderChart(CHART_DIR, { values }).objects.some((object) => object.kind === 'Deployment'), `${name} renders`)
+  }
+})
+
