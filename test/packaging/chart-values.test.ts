@@ -118,4 +118,3 @@ t.test('the ci/*-values.yaml sets (chart-testing) are valid and render', async (
     t.ok(renderChart(CHART_DIR, { values }).objects.some((object) => object.kind === 'Deployment'), `${name} renders`)
   }
 })
-
