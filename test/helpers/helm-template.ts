@@ -279,7 +279,7 @@ class FilesApi {
   Glob (pattern: string): Dict {
     const source = pattern.split('**').map((part) => part.split('*').map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')
     const matcher = new RegExp(`^${source}$`)
-    return Object.fromEntries([...this.#files.keys()].filter((path) => matcher.test(path)).sort().map((path) => [path, path]))
+    return Object.fromEntries([...this.#files].filter(([path]) => matcher.test(path)).sort(([a], [b]) => a.localeCompare(b)))
   }
 }
 
@@ -391,6 +391,7 @@ export function renderChart (dir: string, options: RenderOptions = {}): Rendered
     ternary: (whenTrue, whenFalse, condition) => truthy(condition) ? whenTrue : whenFalse,
     int: (value) => Math.trunc(Number(value ?? 0)),
     base: (path) => basename(String(path)),
+    toString: (value) => print(value),
     b64enc: (text) => Buffer.from(String(text)).toString('base64'),
     fail: (message) => fail(String(message)),
     lookup: (apiVersion, kind, namespace, name) => structuredClone(options.cluster?.[`${String(apiVersion)}/${String(kind)}/${String(namespace)}/${String(name)}`] ?? {}),
