@@ -43,6 +43,7 @@ t.test('the runtime stage exposes 8443, stops on SIGTERM and runs serve', async 
 t.test('production dependencies only, built output and policies only', async (t) => {
   const deps = all.slice(0, lastFrom).filter((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))
   t.ok(deps.some((i) => i.args.includes('--omit=dev')), 'a stage installs with npm ci --omit=dev')
+  t.ok(all.slice(0, lastFrom).some((i) => i.keyword === 'RUN' && i.args === 'npm run build'), 'a stage builds with npm run build')
   const copied = finalOf('COPY').map((line) => line.split(/\s+/).filter((word) => !word.startsWith('--')))
   const fromStage = new Map(finalOf('COPY').map((line, index) => [index, /--from=(\w+)/.exec(line)?.[1]]))
   t.same(copied.map(([source]) => source), ['/app/node_modules', '/app/dist', 'package.json', 'policies'])
