@@ -73,3 +73,91 @@ export interface Service extends KubeObject {
 export interface Namespace extends KubeObject {
   readonly status?: { readonly phase?: string }
 }
+
+export interface IPBlock {
+  readonly cidr?: string
+  readonly except?: readonly string[]
+}
+
+/** A NetworkPolicy peer: pods (by namespace and/or pod labels) or an address block. */
+export interface NetworkPolicyPeer {
+  readonly podSelector?: LabelSelector
+  readonly namespaceSelector?: LabelSelector
+  readonly ipBlock?: IPBlock
+}
+
+export interface NetworkPolicyPort {
+  readonly protocol?: string
+  readonly port?: number | string
+  readonly endPort?: number
+}
+
+export interface NetworkPolicyIngressRule {
+  readonly from?: readonly NetworkPolicyPeer[]
+  readonly ports?: readonly NetworkPolicyPort[]
+}
+
+export interface NetworkPolicyEgressRule {
+  readonly to?: readonly NetworkPolicyPeer[]
+  readonly ports?: readonly NetworkPolicyPort[]
+}
+
+export interface NetworkPolicy extends KubeObject {
+  readonly spec?: {
+    readonly podSelector?: LabelSelector
+    readonly policyTypes?: readonly string[]
+    readonly ingress?: readonly NetworkPolicyIngressRule[]
+    readonly egress?: readonly NetworkPolicyEgressRule[]
+  }
+}
+
+export interface EgressFirewallPort {
+  readonly protocol?: string
+  readonly port?: number
+}
+
+/** One destination: exactly one of the three is set (OpenShift SDN knows only the first two). */
+export interface EgressFirewallDestination {
+  readonly cidrSelector?: string
+  readonly dnsName?: string
+  readonly nodeSelector?: LabelSelector
+}
+
+export interface EgressFirewallRule {
+  /** `Allow` or `Deny`. */
+  readonly type?: string
+  readonly to?: EgressFirewallDestination
+  /** OVN-Kubernetes only. */
+  readonly ports?: readonly EgressFirewallPort[]
+}
+
+/**
+ * OVN-Kubernetes EgressFirewall (k8s.ovn.org/v1) and OpenShift SDN EgressNetworkPolicy
+ * (network.openshift.io/v1): the same ordered rule list, first match wins, unmatched allowed.
+ */
+export interface EgressFirewall extends KubeObject {
+  readonly spec?: {
+    readonly egress?: readonly EgressFirewallRule[]
+  }
+}
+
+/** OVN-Kubernetes EgressIP (k8s.ovn.org/v1), cluster-scoped. */
+export interface EgressIP extends KubeObject {
+  readonly spec?: {
+    readonly egressIPs?: readonly string[]
+    readonly namespaceSelector?: LabelSelector
+    readonly podSelector?: LabelSelector
+  }
+}
+
+/**
+ * True for a selector that selects everything: `{}`, or empty `matchLabels` and
+ * `matchExpressions`. An absent (or null) selector is not a selector and returns false.
+ */
+export function selectsEverything (selector: unknown): boolean {
+  if (typeof selector !== 'object' || selector === null) return false
+  const { matchLabels, matchExpressions } = selector as LabelSelector
+  const noLabels = matchLabels === undefined || matchLabels === null || Object.keys(matchLabels).length === 0
+  const noExpressions = !Array.isArray(matchExpressions) || matchExpressions.length === 0
+  return noLabels && noExpressions
+}

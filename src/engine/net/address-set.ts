@@ -103,6 +103,19 @@ export class AddressSet {
     return new AddressSet(normalize(v4), normalize(v6))
   }
 
+  /**
+   * The addresses the CIDRs match for certain: as `of`, but an IPv6 range keeps no IPv4 part,
+   * since a CNI matches IPv4 packets against IPv4 ranges only. Use `of` for what is admitted
+   * (counted generously) and `narrow` for what is excepted or denied (counted sparingly), so
+   * that `::/0` or `::ffff:0:0/96` can never stand in for an except or a deny of IPv4.
+   */
+  static narrow (cidrs: readonly Cidr[]): AddressSet {
+    return new AddressSet(
+      AddressSet.of(cidrs.filter((cidr) => cidr.family === 4)).v4,
+      AddressSet.of(cidrs.filter((cidr) => cidr.family === 6)).v6
+    )
+  }
+
   get isEmpty (): boolean {
     return this.v4.length === 0 && this.v6.length === 0
   }

@@ -85,6 +85,16 @@ t.test('IPv4-mapped IPv6 is counted as IPv4', async (t) => {
   t.equal(across.size(6), prefixSize(6, 88) - WORLD4)
 })
 
+t.test('narrow sets leave the IPv4-mapped part of IPv6 ranges out', async (t) => {
+  const narrow = (...texts: string[]) => AddressSet.narrow(texts.map(cidr))
+  t.equal(narrow('::/0').size(4), 0n, '::/0 denies no IPv4 packet')
+  t.equal(narrow('::/0').size(6), WORLD6 - WORLD4)
+  t.ok(narrow('::ffff:0:0/96').isEmpty)
+  t.equal(narrow('10.0.0.0/8', '2001:db8::/32').size(4), prefixSize(4, 8))
+  t.equal(narrow('10.0.0.0/8', '2001:db8::/32').size(6), prefixSize(6, 32))
+  t.equal(set('0.0.0.0/0').minus(narrow('::ffff:0:0/96')).size(4), WORLD4, 'an IPv6-written except cuts nothing from IPv4')
+})
+
 t.test('mixed families stay apart', async (t) => {
   const mixed = set('10.0.0.0/8', '2001:db8::/32')
   t.equal(mixed.size(4), prefixSize(4, 8))
