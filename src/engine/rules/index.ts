@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts'
+import { EGRESS_RULES } from './egress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
 import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
@@ -7,5 +8,6 @@ import { SERVICE_RULES } from './service/index.ts'
 export const RULES: readonly Rule[] = [
   ...SERVICE_RULES,
   ...NETWORK_POLICY_RULES,
+  ...EGRESS_RULES,
   ...NAMESPACE_RULES
 ]
