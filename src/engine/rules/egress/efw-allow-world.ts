@@ -42,12 +42,17 @@ export const efwAllowWorld = defineRule({
     }
     const open = findOpenRange(allowed, limit)
     if (open === undefined) return []
-    const culprits = allowances.filter((allowance) => allowance.addresses.size(open.family) > 0n)
+    // Name the rules that are world-open on their own when there are any (not the small ones
+    // beside them); otherwise all of them, since it takes them together.
+    const contributing = allowances.filter((allowance) => allowance.addresses.size(open.family) > 0n)
+    const large = contributing.filter((allowance) => allowance.addresses.size(open.family) > open.limit)
+    const culprits = large.length > 0 ? large : contributing
+    const admitted = culprits.reduce((union, allowance) => union.union(allowance.addresses), AddressSet.EMPTY).size(open.family)
     const [first] = culprits
     const single = culprits.length === 1 && first !== undefined
     return [{
       path: single ? `${first.path}.to.cidrSelector` : 'spec.egress',
-      message: `${single ? `${first.path} allows` : `${listRules(culprits)} allow`} egress to ${open.admitted} IPv${open.family} addresses (${listTexts(culprits)}); at most ${open.limit} allowed`,
+      message: `${single ? `${first.path} allows` : `${listRules(culprits)} allow`} egress to ${admitted} IPv${open.family} addresses (${listTexts(culprits)}); at most ${open.limit} allowed`,
       fix: 'allow only the destinations the pods need, then end with a Deny to 0.0.0.0/0'
     }]
   }
