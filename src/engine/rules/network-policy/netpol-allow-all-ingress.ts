@@ -21,7 +21,7 @@ export const netpolAllowAllIngress = defineRule({
       .filter((rule) => rule.peers === undefined)
       .map(({ path, peersPath }) => ({
         path,
-        message: `${path} has no from, so it admits traffic from every source`,
+        message: `${path} has no from: it admits every source`,
         fix: `list the allowed pods, namespaces or ipBlocks in ${peersPath}`
       }))
   }

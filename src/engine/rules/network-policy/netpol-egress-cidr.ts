@@ -32,7 +32,7 @@ export const netpolEgressCidr = defineRule({
     const allowed = approved.forNamespace(context.namespace)
     for (const { path, peersPath, peers } of directedRules(object, 'Egress')) {
       if (peers === undefined) {
-        findings.push({ path, message: `${path} has no to, so it allows egress to every destination`, fix: `list the destinations in ${peersPath}` })
+        findings.push({ path, message: `${path} has no to: it allows egress anywhere`, fix: `list the destinations in ${peersPath}` })
         continue
       }
       const { blocks, addresses, unreadable } = peerAddresses(peers, peersPath)

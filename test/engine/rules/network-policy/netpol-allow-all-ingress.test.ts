@@ -8,7 +8,7 @@ t.test('an ingress rule without from admits every source and is denied', async (
     ruleId: 'NETPOL-ALLOW-ALL-INGRESS',
     action: 'deny',
     path: 'spec.ingress[0]',
-    message: 'spec.ingress[0] has no from, so it admits traffic from every source',
+    message: 'spec.ingress[0] has no from: it admits every source',
     fix: 'list the allowed pods, namespaces or ipBlocks in spec.ingress[0].from'
   }])
 })

@@ -15,7 +15,7 @@ t.test('an egress rule with no to allows every destination: a warning', async (t
     ruleId: 'NETPOL-EGRESS-CIDR',
     action: 'warn',
     path: 'spec.egress[0]',
-    message: 'spec.egress[0] has no to, so it allows egress to every destination',
+    message: 'spec.egress[0] has no to: it allows egress anywhere',
     fix: 'list the destinations in spec.egress[0].to'
   }])
   t.equal(found({ egress: [{ to: [] }] }).length, 1)
