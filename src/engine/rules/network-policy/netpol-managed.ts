@@ -34,11 +34,12 @@ export const netpolManaged = defineRule({
     if (!isManaged(object)) {
       return [{ path: LABEL_PATH, message: `removing ${LABEL_PATH} from NetworkPolicy ${name} is not allowed: netguard manages it`, fix: FIX }]
     }
-    const changed = USER_FIELDS.filter((field) => !sameJson(field.read(object), field.read(context.oldObject)))
-    if (changed.length === 0) return []
+    const changed = USER_FIELDS.filter((field) => !sameJson(field.read(object), field.read(context.oldObject))).map((field) => field.path)
+    const [first] = changed
+    if (first === undefined) return []
     return [{
-      path: changed[0]?.path ?? 'spec',
-      message: `NetworkPolicy ${name} is managed by netguard; ${changed.map((field) => field.path).join(', ')} cannot be changed`,
+      path: first,
+      message: `NetworkPolicy ${name} is managed by netguard; ${changed.join(', ')} cannot be changed`,
       fix: FIX
     }]
   }

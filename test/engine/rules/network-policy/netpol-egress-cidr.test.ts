@@ -1,4 +1,6 @@
 import t from 'tap'
+import { netpolEgressCidr } from '../../../../src/engine/rules/network-policy/netpol-egress-cidr.ts'
+import { contextFor } from '../../../helpers/policy.ts'
 import { ipBlock, networkPolicy, violationsOf } from './netpol.ts'
 
 const egressTo = (...to: unknown[]) => ({ policyTypes: ['Egress'], egress: [{ to, ports: [{ port: 5432 }] }] })
@@ -73,4 +75,11 @@ t.test('ingress-only policies and egress rules that take no effect are not judge
 
 t.test('the action can be raised to deny', async (t) => {
   t.match(found(egressTo(ipBlock('0.0.0.0/0')), 'rules: { NETPOL-EGRESS-CIDR: { action: deny } }'), [{ action: 'deny' }])
+})
+
+t.test('a policy checked without a namespace gets only the global approved CIDRs', async (t) => {
+  const object = networkPolicy(egressTo(ipBlock('198.51.100.7/32')), { namespace: undefined })
+  const settings = netpolEgressCidr.compile({ ...netpolEgressCidr.defaults, approvedCidrs: ['192.0.2.0/24'], namespaceCidrs: [{ namespaces: ['*'], cidrs: ['198.51.100.0/24'] }] })
+  const findings = netpolEgressCidr.type === 'validate' ? netpolEgressCidr.check(object, { ...contextFor(object), namespace: undefined }, settings) : []
+  t.match(findings, [{ message: 'spec.egress[0].to[0].ipBlock 198.51.100.7/32 is outside the approved egress CIDRs of this namespace' }])
 })
