@@ -37,8 +37,9 @@ function conflict (claim: Claim, other: Claim, crossNamespace: boolean, settings
   if (mode === 'none') return undefined
   if (mode === 'sameHost' && other.host === claim.host) return 'host'
   if (other.path !== claim.path || other.wildcard !== claim.wildcard) return undefined
-  if (!claim.wildcard && other.host === claim.host) return `host and path ${claim.path === '' ? '/' : claim.path}`
-  if (claim.wildcard && other.domain === claim.domain) return `wildcard *.${claim.domain} and path ${claim.path === '' ? '/' : claim.path}`
+  const path = claim.path === '' ? '/' : claim.path
+  if (!claim.wildcard && other.host === claim.host) return `host and path ${path}`
+  if (claim.wildcard && other.domain === claim.domain) return `wildcard *.${claim.domain} and path ${path}`
   return undefined
 }
 
