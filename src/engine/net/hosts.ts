@@ -28,6 +28,11 @@ export function normalizeHost (text: unknown): string | undefined {
   return host
 }
 
+/** A host for a message: canonical when valid, else quoted and cut short (input is untrusted). */
+export function displayHost (text: string): string {
+  return normalizeHost(text) ?? JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)
+}
+
 /** `*.example.com` (or any `*`): a host that names many hosts. */
 export function isWildcardHost (text: string): boolean {
   return text.includes('*')

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts'
+import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
 import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
@@ -7,5 +8,6 @@ import { SERVICE_RULES } from './service/index.ts'
 export const RULES: readonly Rule[] = [
   ...SERVICE_RULES,
   ...ROUTE_RULES,
+  ...INGRESS_RULES,
   ...NAMESPACE_RULES
 ]

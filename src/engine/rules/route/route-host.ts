@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { compileHostSuffixSettings, hostSuffixFinding, HostSuffixSettings, parentDomain } from '../../net/hosts.ts'
+import { compileHostSuffixSettings, displayHost, hostSuffixFinding, HostSuffixSettings, parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { inNamespace } from '../service/service.ts'
 import { isSubdomainRoute, ROUTE_KIND, routeHost, routeHostText } from './route.ts'
@@ -31,7 +31,7 @@ export const routeHostRule = defineRule({
     }
     const host = routeHost(object)
     if (host === undefined) {
-      return [{ path: 'spec.host', message: `spec.host ${JSON.stringify(text.slice(0, 80))} is not a valid host name`, fix: 'use a DNS name such as shop.apps.example.com' }]
+      return [{ path: 'spec.host', message: `spec.host ${displayHost(text)} is not a valid host name`, fix: 'use a DNS name such as shop.apps.example.com' }]
     }
     const claimed = isSubdomainRoute(object) && !host.startsWith('*.') ? `*.${parentDomain(host)}` : host
     const finding = hostSuffixFinding('spec.host', claimed, claimed === host ? host : `${host} (wildcard ${claimed})`, suffixes, context.namespace, inNamespace(context))

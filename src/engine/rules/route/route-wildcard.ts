@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
-import { isWildcardHost, parentDomain } from '../../net/hosts.ts'
+import { displayHost, isWildcardHost, parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../service/service.ts'
@@ -31,7 +31,7 @@ export const routeWildcard = defineRule({
     for (const field of ['host', 'subdomain'] as const) {
       const value = field === 'host' ? host : routeSpec(object).subdomain
       if (typeof value === 'string' && isWildcardHost(value)) {
-        findings.push({ path: `spec.${field}`, message: `spec.${field} ${JSON.stringify(value.slice(0, 80))} is a wildcard ${inNamespace(context)}`, fix })
+        findings.push({ path: `spec.${field}`, message: `spec.${field} ${displayHost(value)} is a wildcard ${inNamespace(context)}`, fix })
       }
     }
     return findings

@@ -15,7 +15,7 @@ t.test('wildcardPolicy Subdomain is denied, naming the domain it claims', async 
 })
 
 t.test('a * in the host or subdomain is denied', async (t) => {
-  t.match(check({ host: '*.example.com' }), [{ path: 'spec.host', message: 'spec.host "*.example.com" is a wildcard in namespace shop' }])
+  t.match(check({ host: '*.example.com' }), [{ path: 'spec.host', message: 'spec.host *.example.com is a wildcard in namespace shop' }])
   t.match(check({ subdomain: '*' }), [{ path: 'spec.subdomain' }])
 })
 
