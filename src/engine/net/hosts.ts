@@ -121,7 +121,7 @@ export function compileHostSuffixes (
     },
     describe (namespace, limit = 3) {
       const allowed = entries
-        .filter(({ match }) => match === undefined || (namespace !== undefined && match.matches(namespace)))
+        .filter(({ match }) => match === undefined || match.matches(namespace ?? ''))
         .map(({ text }) => namespace === undefined ? text : text.replaceAll(TEMPLATE, namespace))
       if (allowed.length === 0) return 'none'
       return allowed.length > limit ? `${allowed.slice(0, limit).join(', ')}, …` : allowed.join(', ')
@@ -167,7 +167,7 @@ function walk (node: TrieNode, labels: readonly string[], depth: number, namespa
   const atEnd = depth === labels.length
   for (const owner of node.owners) {
     const fits = atEnd ? (strict ? owner.below : owner.self) : owner.below
-    if (fits && (owner.namespaces === undefined || (namespace !== undefined && owner.namespaces.matches(namespace)))) return true
+    if (fits && (owner.namespaces === undefined || owner.namespaces.matches(namespace ?? ''))) return true
   }
   if (atEnd) return false
   const label = labels[depth] as string

@@ -80,6 +80,10 @@ t.test('{namespace} templates and per-namespace entries', async (t) => {
   t.equal(suffixes.describe('shop'), '{namespace}.apps.example.com, team-{namespace}.example.org, shop.example.com'.replaceAll('{namespace}', 'shop'))
   t.equal(suffixes.describe('edge', 2), 'edge.apps.example.com, team-edge.example.org, …')
   t.equal(suffixes.describe(undefined), '{namespace}.apps.example.com, team-{namespace}.example.org')
+  const shared = compileHostSuffixes('allowedHostSuffixes', ['.{namespace}.example.com', 'api.{namespace}.example.com'], [])
+  t.ok(shared.allows('x.api.shop.example.com', 'shop'), 'templated labels share trie nodes')
+  t.ok(shared.allows('api.shop.example.com', 'shop'))
+  t.notOk(shared.allows('shop.example.com', 'shop'))
 })
 
 t.test('no suffixes: unrestricted; namespace entries only: other namespaces get none', async (t) => {
