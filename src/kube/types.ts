@@ -161,3 +161,66 @@ export function selectsEverything (selector: unknown): boolean {
   const noExpressions = !Array.isArray(matchExpressions) || matchExpressions.length === 0
   return noLabels && noExpressions
 }
+/** OpenShift Route (route.openshift.io/v1). */
+export interface RouteTls {
+  /** edge | reencrypt | passthrough */
+  readonly termination?: string
+  /** None | Allow | Redirect; absent means None. */
+  readonly insecureEdgeTerminationPolicy?: string
+  readonly certificate?: string
+  readonly key?: string
+  readonly caCertificate?: string
+  readonly destinationCACertificate?: string
+  /** A Secret in the Route's namespace holding the certificate (OKD 4.16+). */
+  readonly externalCertificate?: { readonly name?: string }
+}
+
+export interface Route extends KubeObject {
+  readonly spec?: {
+    /** Empty: the router generates `<name>-<namespace>.<ingress domain>`. */
+    readonly host?: string
+    /** A host relative to the router shard's domain, used when `host` is empty. */
+    readonly subdomain?: string
+    readonly path?: string
+    readonly to?: { readonly kind?: string, readonly name?: string, readonly weight?: number }
+    readonly tls?: RouteTls
+    /** None | Subdomain; absent means None. */
+    readonly wildcardPolicy?: string
+  }
+}
+
+/** Ingress in networking.k8s.io/v1 (v1beta1 and extensions/v1beta1 share these host and TLS fields). */
+export interface IngressBackend {
+  readonly service?: { readonly name?: string, readonly port?: { readonly name?: string, readonly number?: number } }
+  readonly resource?: { readonly apiGroup?: string, readonly kind?: string, readonly name?: string }
+  /** v1beta1 */
+  readonly serviceName?: string
+  readonly servicePort?: number | string
+}
+
+export interface IngressPath {
+  readonly path?: string
+  readonly pathType?: string
+  readonly backend?: IngressBackend
+}
+
+export interface IngressRule {
+  readonly host?: string
+  readonly http?: { readonly paths?: readonly IngressPath[] }
+}
+
+export interface IngressTls {
+  readonly hosts?: readonly string[]
+  readonly secretName?: string
+}
+
+export interface Ingress extends KubeObject {
+  readonly spec?: {
+    readonly ingressClassName?: string
+    readonly defaultBackend?: IngressBackend
+    /** v1beta1 name of defaultBackend. */
+    readonly backend?: IngressBackend
+    readonly rules?: readonly IngressRule[]
+    readonly tls?: readonly IngressTls[]
+  }
+}
