@@ -1,6 +1,6 @@
 import { AddressSet } from '../../net/address-set.ts'
 import { readIpam, readOvnSubnets, type AddressPlan, type ConfigProblem, type IpamRange } from './ipam.ts'
-import { asList, asObject, asText, type JsonObject } from './json.ts'
+import { asList, asObject, asText, jsonErrorReason, type JsonObject } from './json.ts'
 
 export type { ConfigProblem, IpamRange } from './ipam.ts'
 
@@ -48,9 +48,7 @@ export function parseCniConfig (config: unknown): CniConfig {
   try {
     value = JSON.parse(config)
   } catch (error) {
-    // V8's message quotes the input; keep only the reason.
-    const reason = (error as Error).message.replace(/,? ".*" is not valid JSON$/s, '')
-    return failed(`${ROOT} is not valid JSON (${reason})`)
+    return failed(`${ROOT} is not valid JSON (${jsonErrorReason(error)})`)
   }
   const root = asObject(value)
   if (root === undefined) return failed(`${ROOT} is not a JSON object`)

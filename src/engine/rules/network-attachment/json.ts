@@ -20,3 +20,8 @@ export function shown (value: unknown): string {
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
+
+/** Why JSON.parse failed, without the input V8 quotes in its message. */
+export function jsonErrorReason (error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/,? ".*" is not valid JSON$/s, '')
+}
