@@ -111,11 +111,16 @@ function readSubnetRange (value: unknown, path: string, plan: AddressPlan): void
 /** static: `address` is `10.10.0.1/24` (the address and its subnet) or a bare address. */
 function readStaticAddress (value: unknown, path: string, plan: AddressPlan): void {
   const addressPath = `${path}.address`
-  const text = asText(asObject(value)?.address)
+  const written = asObject(value)?.address
+  if (written === undefined) {
+    plan.problems.push({ path: addressPath, message: `${addressPath} is missing` })
+    return
+  }
+  const text = asText(written)
   const host = text === undefined ? undefined : parseAddress(text.split('/')[0] ?? '')
   const network = text === undefined ? undefined : parseCidr(text)
   if (text === undefined || host === undefined || network === undefined) {
-    plan.problems.push({ path: addressPath, message: `${addressPath} ${shown(asObject(value)?.address)} is not an address such as 10.10.0.1/24` })
+    plan.problems.push({ path: addressPath, message: `${addressPath} ${shown(written)} is not an address such as 10.10.0.1/24` })
     return
   }
   plan.ranges.push({ path: addressPath, text, subnet: AddressSet.of([network]), pool: AddressSet.of([host]) })

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs'
+import { evaluate } from '../../../../src/engine/evaluate.ts'
+import type { Violation } from '../../../../src/engine/types.ts'
+import type { KubeObject } from '../../../../src/kube/types.ts'
+import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
+
+/** A JSON fixture from test/fixtures/<folder>/<name>. */
+export function fixture (folder: 'network-attachment' | 'pod', name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/${folder}/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>
+}
+
+/** A NetworkAttachmentDefinition whose spec.config is `config` (objects are serialized, strings kept). */
+export function nad (config: unknown, namespace = 'payments', name = 'net'): KubeObject {
+  return {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name, namespace },
+    spec: config === undefined ? {} : { config: typeof config === 'string' ? config : JSON.stringify(config) }
+  }
+}
+
+/** The violations of one rule for `object` under a policy given as its spec YAML. */
+export function violations (ruleId: string, object: KubeObject, spec = '{}', options: ContextOptions = {}): Violation[] {
+  return evaluate(object, contextFor(object, options), policyWith(spec)).filter((violation) => violation.ruleId === ruleId)
+}
+
+/** The per-namespace entry the tests share: payments may use macvlan on eth1, VLAN 50, 192.168.50.0/24. */
+export const PAYMENTS = '{ namespaces: [payments], cniTypes: [macvlan], ipamTypes: [dhcp], interfaces: [eth1], vlans: [50], cidrs: [192.168.50.0/24, "fd00:50::/64"] }'
