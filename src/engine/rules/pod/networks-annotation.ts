@@ -49,13 +49,13 @@ function parseCommaList (text: string): ParsedNetworks {
     const ifname = at[1]?.trim()
     if (name === '') return { error: `${where} has no network name` }
     for (const part of [namespace, name]) {
-      if (part !== undefined && !LABEL.test(part)) {
+      if (part !== undefined && part !== '' && !LABEL.test(part)) {
         return { error: `${where}: ${JSON.stringify(part)} must be lower-case letters, digits and "-", starting and ending with a letter or digit` }
       }
     }
     const ifError = interfaceError(ifname)
     if (ifError !== undefined) return { error: `${where}: ${ifError}` }
-    selections.push({ name, namespace: namespace === '' ? undefined : namespace, interface: ifname, ips: [] })
+    selections.push({ name, namespace: namespace === '' ? undefined : namespace, interface: ifname === '' ? undefined : ifname, ips: [] })
   }
   return { selections }
 }
