@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { evaluate } from '../../../../src/engine/evaluate.ts'
-import type { Violation } from '../../../../src/engine/types.ts'
+import type { Operation, ReviewContext, Violation } from '../../../../src/engine/types.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
 
@@ -26,3 +26,43 @@ export function violations (ruleId: string, object: KubeObject, spec = '{}', opt
 
 /** The per-namespace entry the tests share: payments may use macvlan on eth1, VLAN 50, 192.168.50.0/24. */
 export const PAYMENTS = '{ namespaces: [payments], cniTypes: [macvlan], ipamTypes: [dhcp], interfaces: [eth1], vlans: [50], cidrs: [192.168.50.0/24, "fd00:50::/64"] }'
+
+/** An example AdmissionReview from examples/reviews, read into the object and context the webhook would build. */
+export interface Example {
+  readonly file: string
+  readonly object: KubeObject
+  readonly context: ReviewContext
+}
+
+const EXAMPLES = new URL('../../../../examples/reviews/', import.meta.url)
+
+export function examples (prefix: string): Example[] {
+  return readdirSync(EXAMPLES).filter((file) => file.startsWith(prefix) && file.endsWith('.json')).sort().map((file) => {
+    const { request } = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as { request: AdmissionRequest }
+    return {
+      file,
+      object: request.object,
+      context: {
+        operation: request.operation,
+        kind: { group: request.kind.group, kind: request.kind.kind },
+        namespace: request.namespace,
+        name: request.name,
+        user: { username: request.userInfo.username, groups: request.userInfo.groups },
+        oldObject: request.oldObject ?? undefined,
+        dryRun: request.dryRun,
+        now: new Date('2026-11-26T12:00:00Z')
+      }
+    }
+  })
+}
+
+interface AdmissionRequest {
+  readonly object: KubeObject
+  readonly oldObject: KubeObject | null
+  readonly operation: Operation
+  readonly kind: { readonly group: string, readonly kind: string }
+  readonly namespace: string
+  readonly name: string
+  readonly userInfo: { readonly username: string, readonly groups: string[] }
+  readonly dryRun: boolean
+}
