@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import type { Test } from 'tap'
 import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { Operation, ReviewContext, Violation } from '../../../../src/engine/types.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
+import { loadPolicyDir } from '../../../../src/policy/load.ts'
 import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
 
 /** A JSON fixture from test/fixtures/<folder>/<name>. */
@@ -28,7 +30,7 @@ export function violations (ruleId: string, object: KubeObject, spec = '{}', opt
 export const PAYMENTS = '{ namespaces: [payments], cniTypes: [macvlan], ipamTypes: [dhcp], interfaces: [eth1], vlans: [50], cidrs: [192.168.50.0/24, "fd00:50::/64"] }'
 
 /** An example AdmissionReview from examples/reviews, read into the object and context the webhook would build. */
-export interface Example {
+interface Example {
   readonly file: string
   readonly object: KubeObject
   readonly context: ReviewContext
@@ -36,7 +38,22 @@ export interface Example {
 
 const EXAMPLES = new URL('../../../../examples/reviews/', import.meta.url)
 
-export function examples (prefix: string): Example[] {
+/**
+ * Evaluates every example review named `<prefix>*.json` under the bundled policy: `-allowed`
+ * files must have no denial, the others a denial by a rule whose ID starts with `rulePrefix`.
+ */
+export async function checkExamples (t: Test, prefix: string, rulePrefix: string): Promise<void> {
+  const policy = await loadPolicyDir(new URL('../../../../policies/', import.meta.url).pathname)
+  const found = examples(prefix)
+  t.ok(found.length >= 4, `examples/reviews/${prefix}*.json`)
+  for (const { file, object, context } of found) {
+    const denials = evaluate(object, context, policy).filter((violation) => violation.action === 'deny')
+    if (file.endsWith('-allowed.json')) t.same(denials, [], file)
+    else t.ok(denials.some((violation) => violation.ruleId.startsWith(rulePrefix)), file)
+  }
+}
+
+function examples (prefix: string): Example[] {
   return readdirSync(EXAMPLES).filter((file) => file.startsWith(prefix) && file.endsWith('.json')).sort().map((file) => {
     const { request } = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as { request: AdmissionRequest }
     return {
