@@ -21,7 +21,7 @@ export function shown (value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-/** Why JSON.parse failed, without the input V8 quotes in its message. */
+/** Why JSON.parse failed (it throws SyntaxError), without the input V8 quotes in its message. */
 export function jsonErrorReason (error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/,? ".*" is not valid JSON$/s, '')
+  return (error as SyntaxError).message.replace(/,? ".*" is not valid JSON$/s, '')
 }

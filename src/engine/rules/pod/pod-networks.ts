@@ -92,7 +92,7 @@ function checkNetworks (value: unknown, path: string, context: ReviewContext, se
       findings.push({
         path,
         message: `${path} names ${reference}, a NetworkAttachmentDefinition in another namespace`,
-        fix: `use a NetworkAttachmentDefinition in namespace ${namespace ?? 'of the pod'}${shared}`
+        fix: `use a NetworkAttachmentDefinition ${namespace === undefined ? 'in the pod\'s namespace' : `in namespace ${namespace}`}${shared}`
       })
     }
     findings.push(...checkIps(selection, reference, path, allowances, allowed, settings.forbidden, context))

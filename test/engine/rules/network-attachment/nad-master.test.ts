@@ -55,6 +55,9 @@ t.test('host-device devices, OVN physical networks and conflist masters', async 
 t.test('a master that is not a name is denied', async (t) => {
   t.same(messages({ cniVersion: '1.0.0', type: 'macvlan', master: ['eth1'] }), ['spec.config.master ["eth1"] is not an interface name'])
   t.same(messages({ cniVersion: '1.0.0', type: 'macvlan', master: '' }), ['spec.config.master "" is not an interface name'])
+  t.same(messages({ cniVersion: '1.0.0', type: 'macvlan', master: { name: 'eth1', description: 'a long object that does not fit in a message' } }), [
+    'spec.config.master {"name":"eth1","description":"a long object that does not... is not an interface name'
+  ])
 })
 
 t.test('the default policy allows no node interface at all', async (t) => {
