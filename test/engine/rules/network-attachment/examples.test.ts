@@ -1,8 +1,13 @@
 import t from 'tap'
 import { parse } from 'yaml'
 import { readFileSync } from 'node:fs'
+import { evaluate } from '../../../../src/engine/evaluate.ts'
 import { RULES } from '../../../../src/engine/rules/index.ts'
-import { checkExamples } from './helpers.ts'
+import type { KubeObject } from '../../../../src/kube/types.ts'
+import { compilePolicy } from '../../../../src/policy/compile.ts'
+import { parseSource } from '../../../../src/policy/parse.ts'
+import { contextFor } from '../../../helpers/policy.ts'
+import { checkExamples, fixture, nad } from './helpers.ts'
 
 const POLICIES = new URL('../../../../policies/', import.meta.url)
 
@@ -19,4 +24,15 @@ t.test('multus.yaml and pods.yaml show every setting of their rules, at its defa
       t.same(settings, rule?.defaults, `${file} ${id} settings`)
     }
   }
+})
+
+t.test('policies/examples/multus-payments.yaml grants payments its network, and nothing to others', async (t) => {
+  const { documents } = parseSource('multus-payments.yaml', readFileSync(new URL('examples/multus-payments.yaml', POLICIES), 'utf8'))
+  const policy = compilePolicy(documents)
+  const denials = (object: KubeObject) =>
+    evaluate(object, contextFor(object), policy).filter((violation) => violation.action === 'deny').map((violation) => violation.ruleId)
+  const config = fixture('network-attachment', 'macvlan-whereabouts.json')
+  t.same(denials(nad({ ...config, vlan: 50 }, 'payments')), [])
+  t.same(denials(nad({ ...config, vlan: 50 }, 'shop')), ['NAD-MASTER', 'NAD-VLAN', 'NAD-IPAM-RANGE'])
+  t.same(denials(fixture('pod', 'deployment-multus.json')), [])
 })
