@@ -1,13 +1,21 @@
 import type { Rule } from '../rule.ts'
+import { EGRESS_RULES } from './egress/index.ts'
+import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
 import { NETWORK_ATTACHMENT_RULES } from './network-attachment/index.ts'
+import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
 import { POD_RULES } from './pod/index.ts'
+import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
 
 /** Every rule netguard knows, in catalog order. Each kind folder lists its own rules. */
 export const RULES: readonly Rule[] = [
   ...SERVICE_RULES,
-  ...NAMESPACE_RULES,
+  ...ROUTE_RULES,
+  ...INGRESS_RULES,
+  ...NETWORK_POLICY_RULES,
   ...NETWORK_ATTACHMENT_RULES,
-  ...POD_RULES
+  ...POD_RULES,
+  ...EGRESS_RULES,
+  ...NAMESPACE_RULES
 ]

@@ -1,14 +1,7 @@
 import t from 'tap'
-import type { ClusterView } from '../../../../src/engine/types.ts'
-import { kindKey, type KindRef, type KubeObject } from '../../../../src/kube/types.ts'
+import type { KubeObject } from '../../../../src/kube/types.ts'
+import { clusterWith } from '../../../helpers/cluster-view.ts'
 import { fixture, nad, violations } from './helpers.ts'
-
-/** A cluster view holding these objects; an unsynced kind is unknown. */
-function clusterOf (objects: readonly KubeObject[]): ClusterView {
-  return {
-    list: (kind: KindRef) => (kindKey(kind) === 'NetworkAttachmentDefinition.k8s.cni.cncf.io' ? objects : undefined)
-  }
-}
 
 const whereabouts = (range: string, extra: Record<string, unknown> = {}) =>
   ({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1', ipam: { type: 'whereabouts', range, ...extra } })
@@ -18,9 +11,9 @@ const existing = [
   nad(fixture('network-attachment', 'sriov-conflist.json'), 'payments', 'sriov'),
   nad(whereabouts('10.20.0.0/24'), 'lab', 'lab-net'),
   nad(undefined, 'lab', 'from-file'),
-  { kind: 'NetworkAttachmentDefinition', metadata: { name: 'broken' }, spec: { config: '{' } }
+  { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'broken' }, spec: { config: '{' } }
 ]
-const found = (object: KubeObject, options: Parameters<typeof violations>[3] = { cluster: clusterOf(existing) }, spec?: string) =>
+const found = (object: KubeObject, options: Parameters<typeof violations>[3] = { cluster: clusterWith(existing) }, spec?: string) =>
   violations('NAD-IPAM-OVERLAP', object, spec, options)
 
 t.test('ranges no other namespace uses pass, and so do overlaps inside one namespace', async (t) => {
@@ -52,7 +45,7 @@ t.test('pools, not subnets, are compared: a subnet split by start and end addres
 t.test('each overlapping range of a conflist gets its own finding; long lists are cut', async (t) => {
   const many = Array.from({ length: 5 }, (_, index) => nad(whereabouts(`10.${40 + index}.0.0/16`), `team-${index}`, 'net'))
   const config = { cniVersion: '1.0.0', plugins: [{ type: 'macvlan', master: 'eth1', ipam: { type: 'host-local', ranges: [[{ subnet: '10.40.0.0/13' }], [{ subnet: '10.20.0.128/25' }]] } }] }
-  t.same(found(nad(config, 'shop'), { cluster: clusterOf([...existing, ...many]) }).map((v) => v.message), [
+  t.same(found(nad(config, 'shop'), { cluster: clusterWith([...existing, ...many]) }).map((v) => v.message), [
     'spec.config.plugins[0].ipam.ranges[0][0].subnet 10.40.0.0/13 overlaps the addresses of NetworkAttachmentDefinition team-0/net, team-1/net, team-2/net and 2 more',
     'spec.config.plugins[0].ipam.ranges[1][0].subnet 10.20.0.128/25 overlaps the addresses of NetworkAttachmentDefinition lab/lab-net'
   ])
@@ -61,8 +54,8 @@ t.test('each overlapping range of a conflist gets its own finding; long lists ar
 t.test('an UPDATE does not collide with its own earlier version', async (t) => {
   const object = nad(whereabouts('10.20.0.0/24'), 'lab', 'lab-net')
   const old = existing[2] as KubeObject
-  t.same(found(object, { operation: 'UPDATE', oldObject: old, cluster: clusterOf(existing) }), [])
-  t.same(found(object, { operation: 'UPDATE', oldObject: old, namespace: 'elsewhere', cluster: clusterOf([old]) }), [],
+  t.same(found(object, { operation: 'UPDATE', oldObject: old, cluster: clusterWith(existing) }), [])
+  t.same(found(object, { operation: 'UPDATE', oldObject: old, namespace: 'elsewhere', cluster: clusterWith([old]) }), [],
     'the same object is never its own rival')
 })
 
