@@ -12,7 +12,23 @@ import { checkExamples, fixture, nad } from './helpers.ts'
 const POLICIES = new URL('../../../../policies/', import.meta.url)
 
 t.test('the example reviews get the verdict their names promise under the bundled policy', async (t) => {
-  await checkExamples(t, 'networkattachmentdefinition-', 'NAD-')
+  await checkExamples(t, 'networkattachmentdefinition-', {
+    'networkattachmentdefinition-cluster-network-denied.json': [
+      'deny NAD-MASTER spec.config.master',
+      'deny NAD-IPAM-RANGE spec.config.ipam.range',
+      'warn NAD-IPAM-OVERLAP ' // no cluster state offline
+    ],
+    'networkattachmentdefinition-host-device-denied.json': ['deny NAD-CNI-TYPE spec.config.type', 'deny NAD-MASTER spec.config.device'],
+    'networkattachmentdefinition-no-config-denied.json': ['deny NAD-CONFIG spec.config'],
+    'networkattachmentdefinition-sriov-allowed.json': [],
+    'networkattachmentdefinition-sriov-trust-denied.json': [
+      'deny NAD-CNI-TYPE spec.config.plugins[0].trust',
+      'deny NAD-CNI-TYPE spec.config.plugins[0].spoofchk',
+      'deny NAD-CNI-TYPE spec.config.plugins[1].promisc',
+      'deny NAD-CNI-TYPE spec.config.plugins[1].sysctl["net.ipv4.ip_forward"]',
+      'deny NAD-VLAN spec.config.plugins[0].vlan'
+    ]
+  })
 })
 
 t.test('multus.yaml and pods.yaml show every setting of their rules, at its default', async (t) => {

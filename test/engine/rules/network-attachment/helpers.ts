@@ -39,17 +39,16 @@ interface Example {
 const EXAMPLES = new URL('../../../../examples/reviews/', import.meta.url)
 
 /**
- * Evaluates every example review named `<prefix>*.json` under the bundled policy: `-allowed`
- * files must have no denial, the others a denial by a rule whose ID starts with `rulePrefix`.
+ * Evaluates every example review named `<prefix>*.json` under the bundled policy and compares
+ * what it finds, as `action RULE-ID path` lines, with `expected` (which must list every file).
  */
-export async function checkExamples (t: Test, prefix: string, rulePrefix: string): Promise<void> {
+export async function checkExamples (t: Test, prefix: string, expected: Readonly<Record<string, readonly string[]>>): Promise<void> {
   const policy = await loadPolicyDir(new URL('../../../../policies/', import.meta.url).pathname)
   const found = examples(prefix)
-  t.ok(found.length >= 4, `examples/reviews/${prefix}*.json`)
+  t.same(found.map(({ file }) => file), Object.keys(expected).sort(), `examples/reviews/${prefix}*.json`)
   for (const { file, object, context } of found) {
-    const denials = evaluate(object, context, policy).filter((violation) => violation.action === 'deny')
-    if (file.endsWith('-allowed.json')) t.same(denials, [], file)
-    else t.ok(denials.some((violation) => violation.ruleId.startsWith(rulePrefix)), file)
+    const lines = evaluate(object, context, policy).map((violation) => `${violation.action} ${violation.ruleId} ${violation.path}`)
+    t.same(lines, expected[file], file)
   }
 }
 
