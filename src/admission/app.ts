@@ -6,7 +6,8 @@ import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import type { Mode } from '../engine/types.ts'
 import type { PolicyStatus } from '../policy/store.ts'
-import { registerHealth, type CertificateStatus } from './health.ts'
+import type { CertificateStatus } from '../tls/key-pair.ts'
+import { registerHealth } from './health.ts'
 import { admit, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
 
 /** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */

@@ -1,15 +1,6 @@
 import type { Mode } from '../engine/types.ts'
+import type { CertificateStatus } from '../tls/key-pair.ts'
 import type { PolicySource, WebhookApp } from './app.ts'
-
-/** What /readyz reports about the serving certificate. */
-export interface CertificateStatus {
-  /** `dev` for a generated development pair, else the certificate file. */
-  readonly source: string
-  readonly notAfter: Date
-  readonly loadedAt: Date
-  /** Set while the files on disk are bad and the previous pair keeps serving. */
-  readonly lastError: string | undefined
-}
 
 export interface HealthDeps {
   readonly policies: PolicySource

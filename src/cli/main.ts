@@ -13,7 +13,11 @@ commands:
 run "netguard <command> --help" for the options of a command`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
-const COMMANDS: Record<string, () => Promise<Command>> = {}
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serve,
+  review: async () => (await import('./review.ts')).review,
+  certs: async () => (await import('./certs.ts')).certs
+}
 
 export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv
