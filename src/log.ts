@@ -22,7 +22,6 @@ export interface LoggerOptions {
 /** The root logger: JSON lines on stdout, one child per module (`log.child({ module })`) and per request. */
 export function createLogger (options: LoggerOptions = {}): Logger {
   return pino({
-    name: 'netguard',
     level: options.level ?? 'info',
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' }
   }, options.destination ?? pino.destination(1))
