@@ -12,14 +12,14 @@ const bundledPolicies = Object.fromEntries(readdirSync(POLICIES).filter((f) => f
 const certificate: CertificateStatus = { source: 'dev', notAfter: new Date('2027-01-01T00:00:00Z'), loadedAt: new Date('2026-01-01T00:00:00Z'), lastError: undefined }
 
 t.test('/healthz is always 200; /readyz waits for the certificate', async (t) => {
-  let loaded: CertificateStatus | undefined
-  const app = buildApp({ policies: fixedPolicies(policyWith()), logger: capturedLogger().logger, certificate: () => loaded })
+  const state: { loaded?: CertificateStatus } = {}
+  const app = buildApp({ policies: fixedPolicies(policyWith()), logger: capturedLogger().logger, certificate: () => state.loaded })
   t.teardown(() => app.close())
   t.equal((await app.inject('/healthz')).statusCode, 200)
   const before = await app.inject('/readyz')
   t.equal(before.statusCode, 503)
   t.match(before.json(), { status: 'not ready', certificate: null })
-  loaded = certificate
+  state.loaded = certificate
   const after = await app.inject('/readyz')
   t.equal(after.statusCode, 200)
   t.match(after.json(), {
