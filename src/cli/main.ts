@@ -30,7 +30,13 @@ export async function runCli (argv: readonly string[], io: CliIO): Promise<numbe
     io.stderr.write(`netguard: unknown command "${name}"\n\n${USAGE}\n`)
     return EXIT.usage
   }
-  return await (await load())(rest, io)
+  try {
+    return await (await load())(rest, io)
+  } catch (error) {
+    // Bad flags, bad input, a bad policy or certificate: a message, never a stack trace.
+    io.stderr.write(`netguard ${name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return EXIT.usage
+  }
 }
 
 function isEntryPoint (): boolean {
