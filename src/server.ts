@@ -49,8 +49,6 @@ export async function startServer (config: Config, logger: Logger, options: Star
       certificate: () => watcher?.status ?? certificate,
       https: secureContext(pair)
     })
-    // Headers arrive well before the API server's timeout, or not at all.
-    app.server.headersTimeout = 10_000
     await app.listen({ port: config.port, host: config.host })
     policies.watch()
     if (config.tls !== undefined) {

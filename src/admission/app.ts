@@ -20,6 +20,8 @@ export const BODY_LIMIT = 3 * 1024 * 1024
 export const KEEP_ALIVE_TIMEOUT_MS = 120_000
 /** The API server gives up on a webhook after at most 30 s. */
 const REQUEST_TIMEOUT_MS = 30_000
+/** Headers arrive well before the API server's timeout, or not at all. */
+const HEADERS_TIMEOUT_MS = 10_000
 
 /** The policy in force and how it got there: a PolicyStore, or a fixed policy in tests. */
 export interface PolicySource {
@@ -47,7 +49,8 @@ export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse
 export function buildApp (deps: AppDeps): WebhookApp {
   const clock = deps.clock ?? (() => new Date())
   const app = fastify({
-    https: deps.https ?? null,
+    // Node checks the header and request timeouts on this interval (default 30 s).
+    https: deps.https === undefined ? null : { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 5_000, ...deps.https },
     loggerInstance: deps.logger,
     // One line per review from the route; Fastify's own request/response lines add nothing.
     logController: new LogController({ disableRequestLogging: true }),
