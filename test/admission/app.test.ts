@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import jsonpatch from 'jsonpatch'
 import t, { type Test } from 'tap'
 import { buildApp, type AppDeps } from '../../src/admission/app.ts'
@@ -279,4 +280,25 @@ t.test('unknown routes are a JSON 404', async (t) => {
   const reply = await app.inject({ method: 'GET', url: '/validate' })
   t.equal(reply.statusCode, 404)
   t.match(reply.json(), { code: 'NG_ERR_NOT_FOUND' })
+})
+
+t.test('every example review is answered on both endpoints with its uid', async (t) => {
+  const { review } = appWith(t)
+  const names = readdirSync(new URL('../../examples/reviews/', import.meta.url)).filter((file) => file.endsWith('.json')).map((file) => file.slice(0, -5))
+  t.ok(names.length >= 4)
+  for (const name of names) {
+    for (const point of ['validate', 'mutate'] as const) await review(point, exampleReview(name))
+  }
+})
+
+t.test('a Route\'s private key never reaches the logs, even at trace level', async (t) => {
+  const log = capturedLogger('trace')
+  const { review } = appWith(t, { deps: { logger: log.logger } })
+  const key = '-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDsecret\n-----END PRIVATE KEY-----'
+  const route = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'shop', namespace: 'shop' }, spec: { host: 'shop.apps.example.com', to: { kind: 'Service', name: 'web' }, tls: { termination: 'edge', key, certificate: 'not a certificate' } } }
+  for (const body of [reviewOf(route), reviewOf(route, { operation: 'UPDATE', oldObject: route })]) {
+    t.notMatch(JSON.stringify(await review('validate', body)), 'PRIVATE KEY', 'nor the response')
+  }
+  t.notMatch(log.text(), 'PRIVATE KEY')
+  t.notMatch(log.text(), 'MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDsecret')
 })
