@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerBase } from 'fastify'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Decision } from './engine/decide.ts'
 import { RULES } from './engine/rules/index.ts'
@@ -7,15 +7,16 @@ import { KNOWN_RESOURCES } from './kube/resources.ts'
 import { kindKey, type KindRef } from './kube/types.ts'
 import type { PolicyStatus } from './policy/store.ts'
 
-/** What a review came to, as one label value. */
-export type Verdict = 'allowed' | 'warned' | 'patched' | 'denied' | 'exempt' | 'error'
+/** What a review came to, as one label value; `error`: the request was not a readable review (HTTP 4xx). */
+export type Verdict = 'allowed' | 'warned' | 'patched' | 'denied' | 'error'
 
 export interface ReviewRecord {
   readonly webhook: 'validate' | 'mutate'
   readonly kind: KindRef | undefined
   readonly operation: string | undefined
   readonly verdict: Verdict
-  readonly seconds: number
+  /** How long the review took; undefined for a request that was not a readable review. */
+  readonly seconds?: number
   readonly violations?: readonly Pick<Violation, 'ruleId' | 'action'>[]
   readonly changes?: readonly Pick<Change, 'ruleId' | 'action'>[]
 }
@@ -114,7 +115,7 @@ export class Metrics implements ReconcilerMetrics {
       operation: bounded(this.operations, review.operation),
       verdict: review.verdict
     })
-    this.reviewSeconds.observe({ webhook }, review.seconds)
+    if (review.seconds !== undefined) this.reviewSeconds.observe({ webhook }, review.seconds)
     for (const { ruleId, action } of review.violations ?? []) this.violations.inc({ rule: bounded(this.rules, ruleId), action })
     for (const { ruleId, action } of review.changes ?? []) this.mutations.inc({ rule: bounded(this.rules, ruleId), action })
   }
@@ -169,7 +170,10 @@ export function verdictOf (decision: Decision): Verdict {
 }
 
 /** GET /metrics in the Prometheus text format; scrapes are not logged per request. */
-export function registerMetricsRoute (app: FastifyInstance, metrics: Metrics): void {
+export function registerMetricsRoute<S extends RawServerBase, L extends FastifyBaseLogger> (
+  app: FastifyInstance<S, RawRequestDefaultExpression<S>, RawReplyDefaultExpression<S>, L>,
+  metrics: Metrics
+): void {
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     const text = await metrics.registry.metrics()
     return await reply.type(metrics.registry.contentType).send(text)

@@ -3,6 +3,7 @@ import type { SecureContextOptions } from 'node:tls'
 import type { Logger } from 'pino'
 import { buildApp, type WebhookApp } from './admission/app.ts'
 import type { Config } from './config.ts'
+import { Metrics } from './metrics.ts'
 import { PolicyStore } from './policy/store.ts'
 import { ensureDevCertificates } from './tls/dev-certs.ts'
 import { readKeyPair, type CertificateStatus, type KeyPair } from './tls/key-pair.ts'
@@ -15,6 +16,8 @@ export interface RunningServer {
   readonly app: WebhookApp
   readonly port: number
   readonly policies: PolicyStore
+  /** What GET /metrics exports; the reconciler adds its counters here. */
+  readonly metrics: Metrics
   /** The development CA file, when serving a generated certificate. */
   readonly devCaFile: string | undefined
   /** Stops accepting, finishes in-flight reviews, closes idle keep-alive connections. */
@@ -41,8 +44,11 @@ export async function startServer (config: Config, logger: Logger, options: Star
   let watcher: KeyPairWatcher | undefined
   try {
     const { pair, devCaFile, certificate } = await loadCertificate(config, clock)
+    const metrics = new Metrics()
+    metrics.observePolicy(() => policies.status)
     const app = buildApp({
       policies,
+      metrics,
       mode: config.mode,
       logger,
       clock,
@@ -69,6 +75,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
       app,
       port: (app.server.address() as AddressInfo).port,
       policies,
+      metrics,
       devCaFile,
       close: async () => {
         watcher?.close()

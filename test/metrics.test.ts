@@ -67,7 +67,7 @@ t.test('label values stay in closed sets, whatever a client sends', async (t) =>
       violations: [{ ruleId: `RULE-${index}`, action: 'deny' }]
     })
   }
-  metrics.recordReview({ webhook: 'validate', kind: undefined, operation: undefined, verdict: 'error', seconds: 0 })
+  metrics.recordReview({ webhook: 'validate', kind: undefined, operation: undefined, verdict: 'error' })
   const { body } = await scrape(metrics)
   t.equal(sample(body, 'netguard_admission_reviews_total{webhook="validate",kind="other",operation="other",verdict="error"}'), 51)
   t.equal(sample(body, 'netguard_violations_total{rule="other",action="deny"}'), 50)

@@ -5,6 +5,7 @@ import { fastify, LogController, type FastifyError, type FastifyInstance } from 
 import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import type { Mode } from '../engine/types.ts'
+import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
 import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
 import { registerHealth } from './health.ts'
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly clock?: () => Date
   /** The serving certificate's state, for /readyz. @default never loaded */
   readonly certificate?: () => CertificateStatus | undefined
+  /** Review counters for GET /metrics; without them the app has no /metrics route. */
+  readonly metrics?: Metrics
   /** TLS options; without them the app only serves `inject` (tests). Never plaintext in `serve`. */
   readonly https?: ServerOptions
 }
@@ -84,6 +87,8 @@ export function buildApp (deps: AppDeps): WebhookApp {
     } else {
       request.log.warn({ code, status, url: request.url }, 'request rejected')
     }
+    const point = REVIEW_POINTS.find((candidate) => request.url === `/${candidate}`)
+    if (point !== undefined) deps.metrics?.recordReview({ webhook: point, kind: undefined, operation: undefined, verdict: 'error' })
     if (draining) reply.header('connection', 'close')
     reply.code(status).send({ code, message: status >= 500 ? 'internal error; see the netguard log' : error.message })
   })
@@ -95,15 +100,27 @@ export function buildApp (deps: AppDeps): WebhookApp {
     app.post(`/${point}`, async (request, reply) => {
       const started = performance.now()
       const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock() })
+      const elapsedMs = performance.now() - started
       if (deps.logger.isLevelEnabled('info')) {
-        request.log.info(reviewSummary(point, outcome, performance.now() - started), 'review')
+        request.log.info(reviewSummary(point, outcome, elapsedMs), 'review')
       }
+      const { context } = outcome.review
+      deps.metrics?.recordReview({
+        webhook: point,
+        kind: context.kind,
+        operation: context.operation,
+        verdict: verdictOf(outcome.decision),
+        seconds: elapsedMs / 1000,
+        violations: outcome.decision.violations,
+        changes: outcome.decision.changes
+      })
       // A review finishing during shutdown closes its connection instead of leaving it idle.
       if (draining) reply.header('connection', 'close')
       return outcome.response
     })
   }
 
+  if (deps.metrics !== undefined) registerMetricsRoute(app, deps.metrics)
   registerHealth(app, {
     policies: deps.policies,
     mode: deps.mode,
