@@ -270,6 +270,17 @@ function fakePem (type: string, seed: string): string {
   return `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`
 }
 
+/** Single comparisons such as `>=1.30-0` (the `-0` admits pre-releases, which are ignored here). */
+function semverSatisfies (constraint: string, version: string): boolean {
+  const match = /^(>=|<=|>|<|=)?\s*v?([\d.]+)(-0)?$/.exec(constraint.trim())
+  if (match === null) throw new Error(`semverCompare: constraint ${constraint} is not supported`)
+  const parts = (text: string): number[] => [0, 1, 2].map((index) => Number(text.replace(/^v/, '').split(/[-+]/)[0]?.split('.')[index] ?? 0))
+  const [a, b] = [parts(version), parts(match[2] ?? '')]
+  const order = a.map((value, index) => value - (b[index] ?? 0)).find((difference) => difference !== 0) ?? 0
+  const operator = match[1] ?? '='
+  return { '>=': order >= 0, '<=': order <= 0, '>': order > 0, '<': order < 0, '=': order === 0 }[operator] ?? false
+}
+
 // ---- the chart's files ----
 
 class FilesApi {
@@ -317,6 +328,8 @@ export interface RenderOptions {
   readonly namespace?: string
   /** Values merged over values.yaml (maps merge, everything else replaces). */
   readonly values?: Dict
+  /** The cluster's version, as `--kube-version` gives it. @default 'v1.31.0' */
+  readonly kubeVersion?: string
   /** Objects `lookup` finds, by `apiVersion/kind/namespace/name`. */
   readonly cluster?: Record<string, Dict>
 }
@@ -352,7 +365,8 @@ export function renderChart (dir: string, options: RenderOptions = {}): Rendered
     Release: { Name: options.releaseName ?? 'netguard', Namespace: options.namespace ?? 'netguard', Service: 'Helm', IsInstall: true },
     Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },
     Files: new FilesApi(files),
-    Template: { BasePath: 'templates' }
+    Template: { BasePath: 'templates' },
+    Capabilities: { KubeVersion: { Version: options.kubeVersion ?? 'v1.31.0' } }
   }
 
   const functions: Record<string, (...args: Value[]) => Value> = {
@@ -392,6 +406,7 @@ export function renderChart (dir: string, options: RenderOptions = {}): Rendered
     int: (value) => Math.trunc(Number(value ?? 0)),
     base: (path) => basename(String(path)),
     toString: (value: Value) => print(value),
+    semverCompare: (constraint, version) => semverSatisfies(String(constraint), String(version)),
     b64enc: (text) => Buffer.from(String(text)).toString('base64'),
     fail: (message) => fail(String(message)),
     lookup: (apiVersion, kind, namespace, name) => structuredClone(options.cluster?.[`${String(apiVersion)}/${String(kind)}/${String(namespace)}/${String(name)}`] ?? {}),

@@ -97,6 +97,14 @@ t.test('the Deployment: two spread replicas, restricted security context, probes
   t.equal(find('PodDisruptionBudget').spec.minAvailable, 1)
 })
 
+t.test('shutdown: a preStop sleep where the kubelet has the sleep action, and room for the drain', async (t) => {
+  const pod = (kubeVersion: string, values: Obj = {}): Obj => render(values, { kubeVersion }).find('Deployment').spec.template.spec
+  t.same(pod('v1.30.2').containers[0].lifecycle, { preStop: { sleep: { seconds: 5 } } })
+  t.equal(pod('v1.29.0').containers[0].lifecycle, undefined, 'older clusters reject the sleep action')
+  t.equal(pod('v1.31.0', { preStopSleepSeconds: 0 }).containers[0].lifecycle, undefined)
+  t.equal(pod('v1.31.0').terminationGracePeriodSeconds, 30)
+})
+
 t.test('the Service sends 443 to the container port 8443', async (t) => {
   const { find } = render()
   const service = find('Service')

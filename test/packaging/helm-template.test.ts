@@ -64,3 +64,9 @@ t.test('errors: unknown functions, fields of nil and fail', async (t) => {
   t.throws(() => renderText('{{ fail "stop here" }}'), /stop here/)
   t.throws(() => renderText('{{ if true }}open'), /unclosed if/)
 })
+
+t.test('semverCompare against .Capabilities.KubeVersion', async (t) => {
+  const template = '{{ semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version }} {{ semverCompare "<1.30" "v1.29.9" }}'
+  t.equal(renderText(template), 'true true')
+  t.throws(() => renderText('{{ semverCompare "^1.2 || ~2" "1.2.3" }}'), /constraint .* is not supported/)
+})
