@@ -4,6 +4,7 @@ import { decide } from '../src/engine/decide.ts'
 import type { Violation } from '../src/engine/types.ts'
 import { Metrics, registerMetricsRoute, verdictOf } from '../src/metrics.ts'
 import type { PolicyStatus } from '../src/policy/store.ts'
+import { sample } from './helpers/metrics.ts'
 
 const SERVICE = { group: '', kind: 'Service' }
 const nodePort: Violation = { ruleId: 'SVC-NODEPORT', action: 'deny', path: 'spec.type', message: 'spec.type NodePort is not allowed', fix: 'use a Route' }
@@ -14,12 +15,6 @@ async function scrape (metrics: Metrics): Promise<{ contentType: string, body: s
   const response = await app.inject({ method: 'GET', url: '/metrics' })
   await app.close()
   return { contentType: String(response.headers['content-type']), body: response.body }
-}
-
-/** The value of one series, e.g. `netguard_violations_total{rule="SVC-NODEPORT",action="deny"}`. */
-function sample (body: string, series: string): number | undefined {
-  const line = body.split('\n').find((candidate) => candidate.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
 t.test('GET /metrics counts reviews by kind, operation and verdict, and violations by rule and action', async (t) => {

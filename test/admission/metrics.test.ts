@@ -3,12 +3,9 @@ import { buildApp } from '../../src/admission/app.ts'
 import { Metrics } from '../../src/metrics.ts'
 import { policyWith } from '../helpers/policy.ts'
 import { capturedLogger, exampleReview, fixedPolicies } from '../helpers/review.ts'
+import { sample } from '../helpers/metrics.ts'
 
 // GET /metrics after real reviews through the app: what Prometheus would scrape.
-function sample (body: string, series: string): number | undefined {
-  const line = body.split('\n').find((candidate) => candidate.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 t.test('reviews, verdicts, violations, mutations and errors show on /metrics', async (t) => {
   const metrics = new Metrics({ processMetrics: false })
