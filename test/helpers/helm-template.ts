@@ -392,6 +392,7 @@ export function renderChart (dir: string, options: RenderOptions = {}): Rendered
     merge: (target, ...sources) => sources.reduce((at: Dict, source) => mergeInto(at, source), target as Dict),
     deepCopy: (value) => structuredClone(value),
     uniq: (items) => [...new Set(items as Value[])],
+    has: (needle, items) => (items as Value[]).includes(needle),
     prepend: (items, item) => [item, ...(items as Value[])],
     append: (items, item) => [...(items as Value[]), item],
     concat: (...lists) => lists.flatMap((items) => Array.isArray(items) ? items : fail(`concat of ${JSON.stringify(items)}`)),

@@ -158,6 +158,13 @@ t.test('failurePolicy Ignore and a shorter timeout reach both webhooks', async (
   }
 })
 
+t.test('resources can be left out of the validating webhook', async (t) => {
+  const { find } = render({ webhook: { excludeResources: ['services', 'pods'] } })
+  const sent = find('ValidatingWebhookConfiguration').webhooks[0].rules.map((rule: Obj) => rule.resources[0])
+  t.notOk(sent.includes('services') || sent.includes('pods'))
+  t.equal(sent.length, webhookRules.validating.length - 2)
+})
+
 t.test('mode is one value: the server flag', async (t) => {
   const { find } = render({ mode: 'enforce' })
   t.ok(find('Deployment').spec.template.spec.containers[0].args.includes('--mode=enforce'))
@@ -285,9 +292,9 @@ t.test('RBAC: the server reads the cached kinds, writes only NetworkPolicies, an
   const { find } = render()
   const cluster = find('ClusterRole', 'netguard').rules as Obj[]
   const writes = cluster.filter((rule) => rule.verbs.some((verb: string) => !['get', 'list', 'watch'].includes(verb)))
-  t.same(writes.map((rule) => rule.resources), [['networkpolicies']])
+  t.same(writes.map((rule) => [rule.resources, rule.verbs]), [[['networkpolicies'], ['get', 'list', 'watch', 'create', 'update']]], 'creates and restores, never deletes')
   t.notMatch(JSON.stringify(cluster), /"\*"|secrets/, 'no wildcard, no secrets')
-  t.same(find('Role', 'netguard').rules.map((rule: Obj) => rule.resources), [['leases']])
+  t.same(find('Role', 'netguard').rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }])
   t.equal(find('Role', 'netguard').metadata.namespace, 'netguard')
   t.same(find('ClusterRoleBinding', 'netguard').subjects, [{ kind: 'ServiceAccount', name: 'netguard', namespace: 'netguard' }])
 })
