@@ -9,11 +9,14 @@ commands:
   serve     run the admission webhook (HTTPS)
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
+  check     evaluate manifest files offline: netguard check -f FILE|DIR ...
 
 run "netguard <command> --help" for the options of a command`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
-const COMMANDS: Record<string, () => Promise<Command>> = {}
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check.ts')).checkCommand
+}
 
 export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv
