@@ -44,8 +44,10 @@ export const svcPortRange = defineRule({
   check (object, context, settings) {
     const type = serviceType(object)
     if (!settings.types.has(type) || settings.allowed.matches(context.namespace ?? '')) return []
+    const ports: unknown = serviceSpec(object).ports
+    if (!Array.isArray(ports)) return []
     const findings: Finding[] = []
-    for (const [index, entry] of (serviceSpec(object).ports ?? []).entries()) {
+    for (const [index, entry] of (ports as readonly ({ port?: unknown } | null)[]).entries()) {
       const port = entry?.port
       if (typeof port === 'number' && settings.ranges.some((range) => port >= range.from && port <= range.to)) continue
       const path = `spec.ports[${index}].port`
