@@ -1,0 +1,50 @@
+import t from 'tap'
+import { evaluate, mutate } from '../../../../src/engine/evaluate.ts'
+import { contextFor, policyWith } from '../../../helpers/policy.ts'
+
+const namespace = (labels?: Record<string, string>) =>
+  ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', ...(labels === undefined ? {} : { labels }) } })
+const policy = policyWith()
+
+t.test('NS-ISOLATION labels a new namespace and keeps its other labels', async (t) => {
+  const result = mutate(namespace({ team: 'a' }), contextFor(namespace()), policy)
+  t.same(result.object.metadata?.labels, { team: 'a', 'netguard.io/isolation': 'default-deny' })
+  t.match(result.changes, [{ ruleId: 'NS-ISOLATION', action: 'mutate', message: 'adds label netguard.io/isolation=default-deny' }])
+  t.same(mutate(namespace(), contextFor(namespace()), policy).object.metadata?.labels, { 'netguard.io/isolation': 'default-deny' })
+})
+
+t.test('NS-ISOLATION leaves labelled, exempt and updated namespaces alone', async (t) => {
+  t.same(mutate(namespace({ 'netguard.io/isolation': 'default-deny' }), contextFor(namespace()), policy).changes, [])
+  const system = { ...namespace(), metadata: { name: 'openshift-ingress' } }
+  t.same(mutate(system, contextFor(system), policy).changes, [])
+  t.same(mutate(namespace(), contextFor(namespace(), { operation: 'UPDATE', oldObject: namespace() }), policy).changes, [])
+})
+
+t.test('NS-ISOLATION in audit action reports but does not change the object', async (t) => {
+  const object = namespace()
+  const result = mutate(object, contextFor(object), policyWith('rules: { NS-ISOLATION: { action: audit } }'))
+  t.equal(result.object, object)
+  t.match(result.changes, [{ action: 'audit' }])
+})
+
+const optOut = (object: ReturnType<typeof namespace>, options = {}) =>
+  evaluate(object, contextFor(object, options), policy).filter((v) => v.ruleId === 'NS-ISOLATION-OPTOUT')
+
+t.test('NS-ISOLATION-OPTOUT refuses removing the label or setting it to none', async (t) => {
+  const isolated = namespace({ 'netguard.io/isolation': 'default-deny' })
+  t.match(optOut(namespace({ team: 'a' }), { operation: 'UPDATE', oldObject: isolated }), [
+    { action: 'deny', path: 'metadata.labels["netguard.io/isolation"]', message: 'removing metadata.labels["netguard.io/isolation"] opts the namespace out of isolation' }
+  ])
+  t.match(optOut(namespace({ 'netguard.io/isolation': 'none' }), { operation: 'UPDATE', oldObject: isolated }), [{ message: /setting it to "none"/ }])
+  t.match(optOut(namespace({ 'netguard.io/isolation': 'none' })), [{ message: /"none" opts the namespace out/ }])
+})
+
+t.test('NS-ISOLATION-OPTOUT allows keeping the label, legacy namespaces and exempt users', async (t) => {
+  const isolated = namespace({ 'netguard.io/isolation': 'default-deny' })
+  t.same(optOut(isolated, { operation: 'UPDATE', oldObject: isolated }), [])
+  t.same(optOut(namespace(), { operation: 'UPDATE', oldObject: namespace() }), [])
+  t.same(optOut(namespace()), [])
+  const exempting = policyWith('exemptions: { groups: [cluster-admins] }')
+  const removal = namespace()
+  t.same(evaluate(removal, contextFor(removal, { operation: 'UPDATE', oldObject: isolated, groups: ['cluster-admins'] }), exempting), [], 'exempt group')
+})
