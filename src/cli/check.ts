@@ -9,7 +9,7 @@ import { isClusterScoped, kindOf } from '../kube/kinds.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { EXIT, type CliIO } from './io.ts'
-import { formatManifestProblem, readManifests, type Manifest, type ManifestSource } from './manifests.ts'
+import { formatManifestProblem, readManifests, type FileCache, type Manifest, type ManifestSource } from './manifests.ts'
 import { REPORT_FORMATS, renderReport, type ReportFormat } from './report.ts'
 
 const USAGE = `usage: netguard check -f FILE|DIR|- [-f ...] [options]
@@ -163,14 +163,17 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   }
 
   const readStdin = async (): Promise<string> => await readAll(io.stdin)
-  const input = await readManifests(files, readStdin)
-  const state = stateFiles === undefined ? undefined : await readManifests(stateFiles, readStdin)
+  const cache: FileCache = new Map()
+  const input = await readManifests(files, readStdin, cache)
+  const state = stateFiles === undefined ? undefined : await readManifests(stateFiles, readStdin, cache)
   const problems = [...input.problems, ...state?.problems ?? []]
   if (problems.length === 0 && input.manifests.length === 0) {
     problems.push({ file: files.join(', '), message: 'no Kubernetes objects found' })
   }
   if (problems.length > 0) {
-    io.stderr.write(problems.map((problem) => `netguard check: ${formatManifestProblem(problem)}\n`).join(''))
+    // A file given both as manifests and as cluster state is reported once.
+    const lines = new Set(problems.map((problem) => `netguard check: ${formatManifestProblem(problem)}\n`))
+    io.stderr.write([...lines].join(''))
     return EXIT.usage
   }
 

@@ -42,9 +42,10 @@ const MAX_ALIAS_COUNT = 100
  * `.json` files only). `-` reads standard input. Problems are collected, never thrown, so that
  * one run reports every unreadable input.
  */
-export async function readManifests (paths: readonly string[], readStdin: () => Promise<string>): Promise<ManifestSet> {
+export async function readManifests (paths: readonly string[], readStdin: () => Promise<string>, cache: FileCache = new Map()): Promise<ManifestSet> {
   const set: ManifestSet = { manifests: [], problems: [] }
   const visited = new Set<string>()
+  const reader = { set, visited, cache }
   for (const path of paths) {
     if (path === '-') {
       append(set, parseManifests('(stdin)', await readStdin()))
@@ -57,13 +58,22 @@ export async function readManifests (paths: readonly string[], readStdin: () => 
       set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
       continue
     }
-    if (isDirectory) await readDirectory(path, set, visited)
-    else await readManifestFile(path, set)
+    if (isDirectory) await readDirectory(path, reader)
+    else await readManifestFile(path, reader)
   }
   return set
 }
 
-async function readDirectory (dir: string, set: ManifestSet, visited: Set<string>): Promise<void> {
+/** Parsed files by path, so that the same files given as manifests and as cluster state are parsed once. */
+export type FileCache = Map<string, ManifestSet>
+
+interface Reader {
+  readonly set: ManifestSet
+  readonly visited: Set<string>
+  readonly cache: FileCache
+}
+
+async function readDirectory (dir: string, { set, visited, cache }: Reader): Promise<void> {
   let entries: string[]
   try {
     const real = await realpath(dir)
@@ -83,20 +93,25 @@ async function readDirectory (dir: string, set: ManifestSet, visited: Set<string
       set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
       continue
     }
-    if (isDirectory) await readDirectory(path, set, visited)
-    else if (MANIFEST_FILE.test(name)) await readManifestFile(path, set)
+    if (isDirectory) await readDirectory(path, { set, visited, cache })
+    else if (MANIFEST_FILE.test(name)) await readManifestFile(path, { set, visited, cache })
   }
 }
 
-async function readManifestFile (path: string, set: ManifestSet): Promise<void> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
-    return
+async function readManifestFile (path: string, { set, cache }: Reader): Promise<void> {
+  let parsed = cache.get(path)
+  if (parsed === undefined) {
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
+      return
+    }
+    parsed = /\.json$/i.test(path) ? parseJsonManifests(path, text) : parseManifests(path, text)
+    cache.set(path, parsed)
   }
-  append(set, /\.json$/i.test(path) ? parseJsonManifests(path, text) : parseManifests(path, text))
+  append(set, parsed)
 }
 
 function append (set: ManifestSet, more: ManifestSet): void {

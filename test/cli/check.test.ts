@@ -147,3 +147,10 @@ t.test('registered as a netguard command', async (t) => {
   t.equal(await runCli(['check', '--help'], io), 0)
   t.match(stdout.join(''), 'usage: netguard check')
 })
+
+t.test('files given as manifests and as cluster state are read once and reported once', async (t) => {
+  const bad = await check(['-f', 'test/fixtures/manifests/bad/truncated.json', '--cluster-state', 'test/fixtures/manifests/bad/truncated.json'])
+  t.same([bad.code, bad.stderr.split('\n').filter(Boolean).length], [2, 1])
+  const self = await check(['-f', APP, '--cluster-state', APP, '--policies', 'test/fixtures/policies/strict-selector'])
+  t.equal(self.code, 0, 'an object does not clash with itself')
+})
