@@ -22,6 +22,7 @@ options:
       --policies DIR        policy directory (default: the bundled policies/)
       --mode MODE           enforce or audit (default: the policy's spec.mode)
   -o, --output FORMAT       text, json or junit (default: text)
+  -q, --quiet               text output: leave out objects that pass without findings
   -n, --namespace NS        namespace of objects that name none (default: default)
       --user NAME           user the requests are made as (default: netguard-check)
       --group NAME          a group of that user (repeatable; system:authenticated is always one)
@@ -131,6 +132,7 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
         policies: { type: 'string' },
         mode: { type: 'string' },
         output: { type: 'string', short: 'o', default: 'text' },
+        quiet: { type: 'boolean', short: 'q', default: false },
         namespace: { type: 'string', short: 'n', default: 'default' },
         user: { type: 'string', default: DEFAULT_CHECK_USER },
         group: { type: 'string', multiple: true, default: [] },
@@ -185,7 +187,7 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
     ...(mode === undefined ? {} : { mode }),
     ...(state === undefined ? {} : { cluster: staticClusterView(state.manifests.map(({ object }) => withNamespace(object, namespace))) })
   })
-  io.stdout.write(renderReport(output, results, mode ?? policy.mode))
+  io.stdout.write(renderReport(output, results, mode ?? policy.mode, { quiet: parsed.quiet }))
   return results.some((result) => result.verdict === 'deny') ? EXIT.violations : EXIT.ok
 }
 

@@ -9,11 +9,16 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit']
 export const REPORT_API_VERSION = 'netguard.io/v1alpha1'
 export const REPORT_KIND = 'CheckReport'
 
-export function renderReport (format: ReportFormat, results: readonly CheckedManifest[], mode: Mode): string {
+export interface ReportOptions {
+  /** Text only: leave out objects that pass with nothing to report. @default false */
+  readonly quiet?: boolean
+}
+
+export function renderReport (format: ReportFormat, results: readonly CheckedManifest[], mode: Mode, options: ReportOptions = {}): string {
   switch (format) {
     case 'json': return `${JSON.stringify(jsonReport(results, mode), null, 2)}\n`
     case 'junit': return junitReport(results, mode)
-    default: return textReport(results, mode)
+    default: return textReport(results, mode, options.quiet === true)
   }
 }
 
@@ -62,11 +67,12 @@ const VERDICT_LABEL = { deny: 'DENY ', warn: 'WARN ', allow: 'PASS ' } as const
 
 /**
  * One line per object (verdict, kind, namespace/name, where it was read), then one indented
- * line per violation and per patch, then a summary line.
+ * line per violation and per patch, then a summary line. Quiet leaves out objects with nothing to say.
  */
-function textReport (results: readonly CheckedManifest[], mode: Mode): string {
+function textReport (results: readonly CheckedManifest[], mode: Mode, quiet: boolean): string {
   const lines: string[] = []
   for (const result of results) {
+    if (quiet && result.verdict === 'allow' && result.decision.violations.length === 0 && result.decision.changes.length === 0) continue
     lines.push(`${VERDICT_LABEL[result.verdict]} ${objectLabel(result)} (${sourceLabel(result.source)})`)
     for (const violation of result.decision.violations) lines.push(`  ${actionLabel(violation, mode)}: ${formatViolation(violation)}`)
     for (const change of result.decision.changes) lines.push(`  ${changeLabel(change, mode)}: [${change.ruleId}] ${change.message}`)

@@ -154,3 +154,17 @@ t.test('files given as manifests and as cluster state are read once and reported
   const self = await check(['-f', APP, '--cluster-state', APP, '--policies', 'test/fixtures/policies/strict-selector'])
   t.notMatch(self.stdout, 'SVC-UNIQUE-SELECTOR', 'an object does not clash with itself')
 })
+
+t.test('--quiet leaves out objects that pass with nothing to report, not the summary', async (t) => {
+  const { code, stdout } = await check(['-f', APP, '-q'])
+  t.equal(code, 1)
+  t.equal(stdout, [
+    `PASS  Namespace shop (${APP}/10-namespace.yaml:1)`,
+    '  patch: [NS-ISOLATION] adds label netguard.io/isolation=default-deny',
+    `DENY  Service shop/web-nodeport (${APP}/services.yaml:2)`,
+    '  deny: [SVC-NODEPORT] spec.type NodePort is not allowed in namespace shop; use a Route or a ClusterIP Service',
+    '',
+    '6 objects in 4 files: 1 denied, 0 with warnings, 5 allowed (mode enforce)',
+    ''
+  ].join('\n'))
+})
