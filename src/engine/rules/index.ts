@@ -3,7 +3,9 @@ import { CONFIGMAP_RULES } from './configmap/index.ts'
 import { EGRESS_RULES } from './egress/index.ts'
 import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
+import { NETWORK_ATTACHMENT_RULES } from './network-attachment/index.ts'
 import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
+import { POD_RULES } from './pod/index.ts'
 import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
 
@@ -14,6 +16,8 @@ export const RULES: readonly Rule[] = [
   ...INGRESS_RULES,
   ...CONFIGMAP_RULES,
   ...NETWORK_POLICY_RULES,
+  ...NETWORK_ATTACHMENT_RULES,
+  ...POD_RULES,
   ...EGRESS_RULES,
   ...NAMESPACE_RULES
 ]
