@@ -44,22 +44,10 @@ const MAX_ALIAS_COUNT = 100
  */
 export async function readManifests (paths: readonly string[], readStdin: () => Promise<string>, cache: FileCache = new Map()): Promise<ManifestSet> {
   const set: ManifestSet = { manifests: [], problems: [] }
-  const visited = new Set<string>()
-  const reader = { set, visited, cache }
+  const reader = { set, visited: new Set<string>(), cache }
   for (const path of paths) {
-    if (path === '-') {
-      append(set, parseManifests('(stdin)', await readStdin()))
-      continue
-    }
-    let isDirectory: boolean
-    try {
-      isDirectory = (await stat(path)).isDirectory()
-    } catch (error) {
-      set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
-      continue
-    }
-    if (isDirectory) await readDirectory(path, reader)
-    else await readManifestFile(path, reader)
+    if (path === '-') append(set, parseManifests('(stdin)', await readStdin()))
+    else await readPath(path, reader, true)
   }
   return set
 }
@@ -73,29 +61,31 @@ interface Reader {
   readonly cache: FileCache
 }
 
-async function readDirectory (dir: string, { set, visited, cache }: Reader): Promise<void> {
+/** A directory is walked; a file is read when named explicitly or when it has a manifest extension. */
+async function readPath (path: string, reader: Reader, explicit: boolean): Promise<void> {
+  let isDirectory: boolean
+  try {
+    isDirectory = (await stat(path)).isDirectory()
+  } catch (error) {
+    reader.set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
+    return
+  }
+  if (isDirectory) await readDirectory(path, reader)
+  else if (explicit || MANIFEST_FILE.test(path)) await readManifestFile(path, reader)
+}
+
+async function readDirectory (dir: string, reader: Reader): Promise<void> {
   let entries: string[]
   try {
     const real = await realpath(dir)
-    if (visited.has(real)) return
-    visited.add(real)
+    if (reader.visited.has(real)) return
+    reader.visited.add(real)
     entries = (await readdir(dir)).filter((name) => !name.startsWith('.')).sort()
   } catch (error) {
-    set.problems.push({ file: dir, message: `cannot read directory: ${systemMessage(error)}` })
+    reader.set.problems.push({ file: dir, message: `cannot read directory: ${systemMessage(error)}` })
     return
   }
-  for (const name of entries) {
-    const path = join(dir, name)
-    let isDirectory: boolean
-    try {
-      isDirectory = (await stat(path)).isDirectory()
-    } catch (error) {
-      set.problems.push({ file: path, message: `cannot read: ${systemMessage(error)}` })
-      continue
-    }
-    if (isDirectory) await readDirectory(path, { set, visited, cache })
-    else if (MANIFEST_FILE.test(name)) await readManifestFile(path, { set, visited, cache })
-  }
+  for (const name of entries) await readPath(join(dir, name), reader, false)
 }
 
 async function readManifestFile (path: string, { set, cache }: Reader): Promise<void> {
