@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { staticClusterView } from '../cluster/static-view.ts'
+import { buildConfig, POLICY_OPTIONS, type Config } from '../config.ts'
 import { decide, type Decision } from '../engine/decide.ts'
 import { evaluate, mutate } from '../engine/evaluate.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import { MODES, type ClusterView, type Mode, type Operation, type ReviewContext, type UserInfo } from '../engine/types.ts'
+import type { ClusterView, Mode, Operation, ReviewContext, UserInfo } from '../engine/types.ts'
 import { isClusterScoped, kindOf } from '../kube/kinds.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
@@ -20,7 +20,7 @@ Exit status: 0 nothing would be denied, 1 something would be denied, 2 unreadabl
 options:
   -f, --filename PATH       YAML or JSON manifests: a file, a directory (recursively) or - for stdin
       --policies DIR        policy directory (default: the bundled policies/)
-      --mode MODE           enforce or audit (default: the policy's spec.mode)
+      --mode MODE           enforce or audit (default: NETGUARD_MODE, else the policy's spec.mode)
   -o, --output FORMAT       text, json or junit (default: text)
   -q, --quiet               text output: leave out objects that pass without findings
   -n, --namespace NS        namespace of objects that name none (default: default)
@@ -115,11 +115,6 @@ export function checkManifests (manifests: readonly Manifest[], policy: Compiled
   return manifests.map(({ object, source }) => ({ ...reviewObject(object, policy, options), source }))
 }
 
-/** The `policies/` folder shipped with netguard (two levels above both src/cli and dist/cli). */
-export function bundledPoliciesDir (): string {
-  return fileURLToPath(new URL('../../policies/', import.meta.url))
-}
-
 export async function checkCommand (args: readonly string[], io: CliIO): Promise<number> {
   let parsed
   try {
@@ -128,16 +123,14 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
       strict: true,
       allowPositionals: false,
       options: {
+        ...POLICY_OPTIONS,
         filename: { type: 'string', short: 'f', multiple: true },
-        policies: { type: 'string' },
-        mode: { type: 'string' },
         output: { type: 'string', short: 'o', default: 'text' },
         quiet: { type: 'boolean', short: 'q', default: false },
         namespace: { type: 'string', short: 'n', default: 'default' },
         user: { type: 'string', default: DEFAULT_CHECK_USER },
         group: { type: 'string', multiple: true, default: [] },
-        'cluster-state': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' }
+        'cluster-state': { type: 'string', multiple: true }
       }
     }).values
   } catch (error) {
@@ -151,14 +144,20 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   if (files.length === 0) return usageError(io, 'no manifests given: use -f FILE|DIR|-')
   const output = parsed.output as ReportFormat
   if (!REPORT_FORMATS.includes(output)) return usageError(io, `--output must be one of ${REPORT_FORMATS.join(', ')}, got "${parsed.output}"`)
-  const mode = parsed.mode as Mode | undefined
-  if (mode !== undefined && !MODES.includes(mode)) return usageError(io, `--mode must be one of ${MODES.join(', ')}, got "${parsed.mode ?? ''}"`)
+  let config: Config
+  try {
+    // The same policy folder, mode (flag, else NETGUARD_MODE) and own namespace as serve and review.
+    config = buildConfig({ policies: parsed.policies, mode: parsed.mode }, io.env)
+  } catch (error) {
+    return usageError(io, (error as Error).message)
+  }
+  const mode = config.mode
   const stateFiles = parsed['cluster-state']
   if ([...files, ...stateFiles ?? []].filter((path) => path === '-').length > 1) return usageError(io, 'standard input (-) can be read only once')
 
   let policy: CompiledPolicy
   try {
-    policy = await loadPolicyDir(parsed.policies ?? bundledPoliciesDir())
+    policy = await loadPolicyDir(config.policiesDir, { ownNamespace: config.ownNamespace })
   } catch (error) {
     io.stderr.write(`netguard check: ${(error as Error).message}\n`)
     return EXIT.usage

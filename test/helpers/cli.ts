@@ -1,24 +1,15 @@
-import { PassThrough, Readable } from 'node:stream'
-import type { CliIO } from '../../src/cli/io.ts'
+import { Readable, Writable } from 'node:stream'
+import { runCli } from '../../src/cli/main.ts'
 
-export interface CliRun {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs a command function with fake streams and returns its exit code and output. */
-export async function runCommand (
-  command: (args: readonly string[], io: CliIO) => Promise<number>,
-  args: readonly string[],
-  stdin = ''
-): Promise<CliRun> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', (chunk: Buffer) => out.push(chunk))
-  stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  const code = await command(args, { stdin: Readable.from([stdin]), stdout, stderr, env: {} })
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+/** Runs the CLI in-process with fake streams: exit code and everything it wrote. */
+export async function runCliWith (argv: readonly string[], options: { stdin?: string, env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number, stdout: string, stderr: string }> {
+  const output = { stdout: '', stderr: '' }
+  const sink = (name: 'stdout' | 'stderr'): Writable => new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      output[name] += chunk.toString()
+      done()
+    }
+  })
+  const code = await runCli(argv, { stdin: Readable.from([options.stdin ?? '']), stdout: sink('stdout'), stderr: sink('stderr'), env: options.env ?? {} })
+  return { code, ...output }
 }
