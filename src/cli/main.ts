@@ -9,6 +9,7 @@ commands:
   serve     run the admission webhook (HTTPS)
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
+  check     evaluate manifest files offline: netguard check -f FILE|DIR ...
 
 run "netguard <command> --help" for the options of a command`
 
@@ -16,7 +17,8 @@ run "netguard <command> --help" for the options of a command`
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serve,
   review: async () => (await import('./review.ts')).review,
-  certs: async () => (await import('./certs.ts')).certs
+  certs: async () => (await import('./certs.ts')).certs,
+  check: async () => (await import('./check.ts')).checkCommand
 }
 
 export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {

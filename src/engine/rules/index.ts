@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts'
+import { CONFIGMAP_RULES } from './configmap/index.ts'
 import { EGRESS_RULES } from './egress/index.ts'
 import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   ...SERVICE_RULES,
   ...ROUTE_RULES,
   ...INGRESS_RULES,
+  ...CONFIGMAP_RULES,
   ...NETWORK_POLICY_RULES,
   ...NETWORK_ATTACHMENT_RULES,
   ...POD_RULES,

@@ -20,9 +20,10 @@ export const ingHost = defineRule({
     ...HostSuffixSettings,
     allowWildcards: Type.Optional(Type.Boolean({ description: 'allow rule hosts such as *.example.com' })),
     allowMissingHost: Type.Optional(Type.Boolean({ description: 'allow rules without a host (they match every host)' })),
-    allowDefaultBackend: Type.Optional(Type.Boolean({ description: 'allow spec.defaultBackend (it answers for every host)' }))
+    allowDefaultBackend: Type.Optional(Type.Boolean({ description: 'allow spec.defaultBackend (it answers for every host)' })),
+    maxHosts: Type.Optional(Type.Integer({ minimum: 0, description: 'the most distinct rule hosts one Ingress may name (one owner per host); 0 for no limit' }))
   }),
-  defaults: { allowedHostSuffixes: [], namespaceHostSuffixes: [], allowWildcards: false, allowMissingHost: false, allowDefaultBackend: false },
+  defaults: { allowedHostSuffixes: [], namespaceHostSuffixes: [], allowWildcards: false, allowMissingHost: false, allowDefaultBackend: false, maxHosts: 0 },
   compile: (settings) => ({ ...settings, suffixes: compileHostSuffixSettings(settings) }),
   check (object, context, settings) {
     const where = inNamespace(context)
@@ -31,6 +32,7 @@ export const ingHost = defineRule({
     if (backend !== undefined && !settings.allowDefaultBackend) {
       findings.push({ path: backend.path, message: `${backend.path} answers requests for every host ${where}`, fix: `remove ${backend.path} and route by host in spec.rules` })
     }
+    const hosts = new Set<string>()
     for (const { item: rule, index } of ingressRules(object)) {
       const path = `spec.rules[${index}].host`
       const text = ruleHost(rule)
@@ -39,6 +41,7 @@ export const ingHost = defineRule({
         continue
       }
       const host = normalizeHost(text)
+      hosts.add(host ?? text)
       if (host === undefined) {
         findings.push({ path, message: `${path} ${displayHost(text)} is not a valid host name`, fix: 'use a DNS name such as shop.apps.example.com' })
         continue
@@ -49,6 +52,13 @@ export const ingHost = defineRule({
       }
       const outside = hostSuffixFinding(path, host, host, settings.suffixes, context.namespace, where)
       if (outside !== undefined) findings.push(outside)
+    }
+    if (settings.maxHosts > 0 && hosts.size > settings.maxHosts) {
+      findings.push({
+        path: 'spec.rules',
+        message: `spec.rules name ${hosts.size} hosts (${[...hosts].join(', ')}); at most ${settings.maxHosts} allowed per Ingress ${where}`,
+        fix: 'split the Ingress into one per host'
+      })
     }
     return findings
   }

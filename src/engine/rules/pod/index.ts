@@ -1,6 +1,7 @@
 import type { Rule } from '../../rule.ts'
 import { podHostNetwork } from './pod-hostnetwork.ts'
 import { podHostPort } from './pod-hostport.ts'
+import { podNetpolRequired } from './pod-netpol-required.ts'
 import { podNetworks } from './pod-networks.ts'
 
-export const POD_RULES: readonly Rule[] = [podNetworks, podHostNetwork, podHostPort]
+export const POD_RULES: readonly Rule[] = [podNetworks, podHostNetwork, podHostPort, podNetpolRequired]

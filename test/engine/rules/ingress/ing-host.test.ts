@@ -49,3 +49,17 @@ t.test('invalid hosts and untrusted shapes', async (t) => {
   t.same(check({ rules: null, defaultBackend: 'x' }), [])
   t.match(check({ rules: [{ host: 5 }] }), [{ message: /has no host/ }], 'a non-string host is no host')
 })
+
+t.test('maxHosts limits the distinct hosts of one Ingress', async (t) => {
+  const one = 'rules: { ING-HOST: { maxHosts: 1 } }'
+  t.same(check({ rules: [rule('www.foo.com'), rule('WWW.foo.com.')] }, one), [], 'the same host twice is one host')
+  t.same(check({ rules: [rule('www.foo.com'), rule('foo.bar.com')] }), [], 'no limit by default')
+  t.match(check({ rules: [rule('www.foo.com'), rule('foo.bar.com'), rule(undefined)] }, one), [
+    { path: 'spec.rules[2].host' },
+    {
+      path: 'spec.rules',
+      message: 'spec.rules name 2 hosts (www.foo.com, foo.bar.com); at most 1 allowed per Ingress in namespace shop',
+      fix: 'split the Ingress into one per host'
+    }
+  ])
+})

@@ -1,0 +1,66 @@
+import Type from 'typebox'
+import { selectsEverything, type NetworkPolicy } from '../../../kube/types.ts'
+import { clusterObjects, WhenUnknownSchema } from '../../cluster.ts'
+import { compileGlobs } from '../../glob.ts'
+import { selectorMatches } from '../../label-selector.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import { NETWORK_POLICY_KIND } from '../network-policy/network-policy.ts'
+import { inNamespace } from '../service/service.ts'
+import { POD_KINDS, podTemplate, type PodTemplate } from './pod-template.ts'
+
+function labelsOf (template: PodTemplate | undefined): Readonly<Record<string, unknown>> {
+  const labels = template?.metadata.labels
+  return typeof labels === 'object' && labels !== null && !Array.isArray(labels) ? labels : {}
+}
+
+function sameLabels (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
+}
+
+function format (labels: Readonly<Record<string, unknown>>): string {
+  return `{${Object.entries(labels).map(([key, value]) => `${key}: ${String(value)}`).join(', ')}}`
+}
+
+/**
+ * A workload must not start before a NetworkPolicy selects its pods: pods no policy selects
+ * accept traffic from everywhere. Judged on the pod template, when a workload is created and when
+ * its pod labels change; an UPDATE that keeps the labels (a new image, a scale) is not held up.
+ */
+export const podNetpolRequired = defineRule({
+  type: 'validate',
+  id: 'POD-NETPOL-REQUIRED',
+  kinds: POD_KINDS,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'off',
+  summary: 'a workload whose pods no NetworkPolicy in the namespace selects (needs cluster state)',
+  settings: Type.Object({
+    ignoreSelectAll: Type.Optional(Type.Boolean({
+      description: 'policies with an empty podSelector (namespace defaults such as default-deny) do not count: each workload needs a policy of its own'
+    })),
+    allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) exempt from this rule' })),
+    whenUnknown: Type.Optional(WhenUnknownSchema)
+  }),
+  defaults: { ignoreSelectAll: false, allowedNamespaces: [], whenUnknown: 'warn' },
+  compile: (settings) => ({ ...settings, allowed: compileGlobs(settings.allowedNamespaces) }),
+  check (object, context, settings) {
+    const template = podTemplate(object, context)
+    if (template === undefined || settings.allowed.matches(context.namespace ?? '')) return []
+    const labels = labelsOf(template)
+    if (context.operation === 'UPDATE' && context.oldObject !== undefined && sameLabels(labels, labelsOf(podTemplate(context.oldObject, context)))) return []
+    const policies = clusterObjects(context, NETWORK_POLICY_KIND[0], settings.whenUnknown, context.namespace)
+    if ('unknown' in policies) return [policies.unknown]
+    const selected = policies.objects.some((policy) => {
+      const selector = (policy as NetworkPolicy).spec?.podSelector
+      if (settings.ignoreSelectAll && (selector === undefined || selector === null || selectsEverything(selector))) return false
+      return selectorMatches(selector, labels)
+    })
+    if (selected) return []
+    const path = template.at('metadata.labels')
+    return [{
+      path,
+      message: `no NetworkPolicy ${inNamespace(context)} selects these pods (${path} ${format(labels)})`,
+      fix: 'create a NetworkPolicy whose spec.podSelector matches these labels first'
+    }]
+  }
+})

@@ -1,0 +1,65 @@
+import Type from 'typebox'
+import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import type { Finding } from '../../types.ts'
+import type { KubeObject } from '../../../kube/types.ts'
+import { SERVICE_KIND } from './service.ts'
+
+const HOSTNAME_ANNOTATION = 'external-dns.alpha.kubernetes.io/hostname'
+
+/** The DNS names a Service asks external-dns for: comma-separated, case-insensitive, trailing dot ignored. */
+function hostnames (object: KubeObject, annotations: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const key of annotations) {
+    const value = object.metadata?.annotations?.[key]
+    if (typeof value !== 'string') continue
+    for (const name of value.split(',')) {
+      const normalized = name.trim().toLowerCase().replace(/\.$/, '')
+      if (normalized !== '' && !names.has(normalized)) names.set(normalized, key)
+    }
+  }
+  return names
+}
+
+/**
+ * external-dns publishes whatever name a Service asks for; two Services asking for the same name
+ * make the record flap between them, and a tenant can take over another team's name. The first
+ * Service to claim a name keeps it.
+ */
+export const svcExternalDnsUnique = defineRule({
+  type: 'validate',
+  id: 'SVC-EXTERNAL-DNS-UNIQUE',
+  kinds: SERVICE_KIND,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'an external-dns hostname annotation naming a host another Service already claims, in any namespace (needs cluster state)',
+  settings: Type.Object({
+    annotations: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'annotations holding comma-separated DNS names' })),
+    whenUnknown: Type.Optional(WhenUnknownSchema)
+  }),
+  defaults: { annotations: [HOSTNAME_ANNOTATION], whenUnknown: 'warn' },
+  compile: (settings) => settings,
+  check (object, context, settings) {
+    const names = hostnames(object, settings.annotations)
+    if (names.size === 0) return []
+    const existing = clusterObjects(context, SERVICE_KIND[0], settings.whenUnknown)
+    if ('unknown' in existing) return [existing.unknown]
+    const findings: Finding[] = []
+    for (const other of existing.objects) {
+      if (sameObject(other, object)) continue
+      for (const name of hostnames(other, settings.annotations).keys()) {
+        const key = names.get(name)
+        if (key === undefined) continue
+        names.delete(name)
+        const owner = `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`
+        const path = `metadata.annotations["${key}"]`
+        findings.push({
+          path,
+          message: `${path} ${name} is already claimed by Service ${owner}`,
+          fix: 'use a DNS name of your own, or ask the owner of that Service to release it'
+        })
+      }
+    }
+    return findings
+  }
+})
