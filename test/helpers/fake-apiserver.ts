@@ -28,7 +28,10 @@ export interface RecordedRequest {
 interface Stored { object: Record<string, unknown> & KubeObject }
 interface Event { readonly rv: number, readonly key: string, readonly type: 'ADDED' | 'MODIFIED' | 'DELETED', readonly object: KubeObject }
 interface Watcher { readonly key: string, readonly namespace: string | undefined, readonly response: ServerResponse, readonly bookmarks: boolean }
-interface Fault { readonly method: string | undefined, readonly path: RegExp | undefined, readonly status: number, remaining: number }
+interface Fault { readonly match: FaultMatch, readonly status: number, remaining: number }
+
+/** Which requests a fault hits: all that match every given field (`query`: a parameter that is present). */
+export interface FaultMatch { readonly method?: string, readonly path?: RegExp, readonly query?: string }
 
 type Json = Record<string, unknown>
 
@@ -127,8 +130,8 @@ export class FakeApiServer {
   }
 
   /** The next `times` requests matching answer `status` instead. */
-  failNext (match: { method?: string, path?: RegExp }, status: number, times = 1): void {
-    this.faults.push({ method: match.method, path: match.path, status, remaining: times })
+  failNext (match: FaultMatch, status: number, times = 1): void {
+    this.faults.push({ match, status, remaining: times })
   }
 
   /** Number of open watch streams. */
@@ -183,8 +186,8 @@ export class FakeApiServer {
     const body: unknown = text === '' ? undefined : JSON.parse(text)
     const method = request.method ?? 'GET'
     this.requests.push({ method, path: url.pathname, query: url.searchParams, user: (request.headers.authorization ?? '').replace(/^Bearer /, ''), body })
-    const fault = this.faults.find((candidate) => candidate.remaining > 0 &&
-      (candidate.method === undefined || candidate.method === method) && (candidate.path === undefined || candidate.path.test(url.pathname)))
+    const fault = this.faults.find(({ match, remaining }) => remaining > 0 && (match.method === undefined || match.method === method) &&
+      (match.path === undefined || match.path.test(url.pathname)) && (match.query === undefined || url.searchParams.has(match.query)))
     if (fault !== undefined) {
       fault.remaining--
       status(response, fault.status, 'injected failure')
