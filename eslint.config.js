@@ -16,7 +16,8 @@ export default [
         patterns: [{ group: ['**/admission/**', '**/cli/**', '**/kube/port*', '**/tls/**', '**/log*'], message: 'the engine is pure: fronts import it, never the reverse' }]
       }],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'the clock is an input to the engine' }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'the engine reads no environment' }]
+      'no-restricted-globals': ['error', { name: 'process', message: 'the engine reads no environment' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the clock is an input to the engine (context.now)' }]
     }
   }
 ]

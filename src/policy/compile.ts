@@ -38,7 +38,8 @@ export function compilePolicy (documents: readonly SourceDocument[], options: Co
   if (documents.length === 0) problems.push({ file: '(policies)', line: 0, field: '', message: 'no policy documents found' })
   const policy = problems.length === 0 ? merge(valid, options, problems) : undefined
   if (policy === undefined || problems.length > 0) {
-    throw new PolicyInvalidError(problems.map(formatProblem).join('\n'))
+    const ordered = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+    throw new PolicyInvalidError(ordered.map(formatProblem).join('\n'))
   }
   return policy
 }
@@ -89,7 +90,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
         problem(document, ['spec', 'exceptions', index, 'name'], `duplicate exception name "${exception.name}"`)
       }
       const expiresAt = expiryOf(exception.expires)
-      if (expiresAt !== undefined && Number.isNaN(expiresAt.getTime())) {
+      if (expiresAt === null) {
         problem(document, ['spec', 'exceptions', index, 'expires'], `"${exception.expires ?? ''}" is not a real date`)
       }
       exceptions.push({
@@ -98,7 +99,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
         namespaces: compileGlobs(exception.namespaces ?? ['*']),
         namespaceSelector: selector(document, ['spec', 'exceptions', index, 'namespaceSelector'], exception.namespaceSelector),
         reason: exception.reason,
-        expiresAt
+        expiresAt: expiresAt ?? undefined
       })
     }
     for (const [id, entry] of Object.entries(spec.rules ?? {})) {
@@ -164,11 +165,15 @@ function append<T> (map: Map<string, T[]>, key: string, value: T): void {
   else list.push(value)
 }
 
-/** A date alone (`2027-01-31`) means the whole of that day, UTC; a time means that instant. */
-function expiryOf (text: string | undefined): Date | undefined {
+/**
+ * A date alone (`2027-01-31`) means the whole of that day, UTC; a time means that instant.
+ * Null for a date that does not exist (`2027-02-30`), which Date would silently roll over.
+ */
+function expiryOf (text: string | undefined): Date | undefined | null {
   if (text === undefined) return undefined
-  if (text.length === 10) return new Date(Date.parse(`${text}T00:00:00Z`) + 24 * 60 * 60 * 1000)
-  return new Date(text)
+  const day = new Date(`${text.slice(0, 10)}T00:00:00Z`)
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text.slice(0, 10)) return null
+  return text.length === 10 ? new Date(day.getTime() + 24 * 60 * 60 * 1000) : new Date(text)
 }
 
 function deepFreeze<T> (value: T): T {

@@ -1,0 +1,89 @@
+import t from 'tap'
+import { evaluate } from '../../src/engine/evaluate.ts'
+import { compileGlobs } from '../../src/engine/glob.ts'
+import type { CompiledPolicy } from '../../src/engine/policy.ts'
+import { defineRule, type ValidationRule } from '../../src/engine/rule.ts'
+import { contextFor, policyWith } from '../helpers/policy.ts'
+import Type from 'typebox'
+
+const nodePort = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'NodePort' } }
+const ruleIds = (violations: readonly { ruleId: string }[]) => violations.map((v) => v.ruleId)
+
+t.test('exempt namespaces, users and groups skip every rule', async (t) => {
+  const policy = policyWith('exemptions: { namespaces: ["sys-*"], users: ["ci-bot"], groups: ["admins"] }')
+  t.same(evaluate(nodePort, contextFor(nodePort, { namespace: 'sys-1' }), policy), [])
+  t.same(evaluate(nodePort, contextFor(nodePort, { username: 'ci-bot' }), policy), [])
+  t.same(evaluate(nodePort, contextFor(nodePort, { groups: ['x', 'admins'] }), policy), [])
+  t.same(ruleIds(evaluate(nodePort, contextFor(nodePort), policy)), ['SVC-NODEPORT'])
+})
+
+t.test('default exemptions: kube-*, openshift-* and netguard itself, including its service accounts', async (t) => {
+  const policy = policyWith()
+  for (const namespace of ['kube-system', 'openshift-ingress', 'netguard']) {
+    t.same(evaluate(nodePort, contextFor(nodePort, { namespace }), policy), [], namespace)
+  }
+  t.same(evaluate(nodePort, contextFor(nodePort, { username: 'system:serviceaccount:netguard:netguard' }), policy), [])
+  t.same(ruleIds(evaluate(nodePort, contextFor(nodePort, { namespace: 'kubeflow' }), policy)), ['SVC-NODEPORT'], 'kube-* needs the dash')
+})
+
+t.test('exceptions waive named rules in named namespaces until they expire', async (t) => {
+  const policy = policyWith(`exceptions:
+  - { name: legacy-shop, rules: [SVC-NODEPORT], namespaces: [shop], reason: "migrating to a Route, JIRA-42", expires: "2026-12-31" }`)
+  const on = (now: string, namespace = 'shop') => ruleIds(evaluate(nodePort, contextFor(nodePort, { namespace, now: new Date(now) }), policy))
+  t.same(on('2026-12-31T23:59:59Z'), [], 'in force through the whole expiry day')
+  t.same(on('2027-01-01T00:00:00Z'), ['SVC-NODEPORT'], 'expired')
+  t.same(on('2026-12-01T00:00:00Z', 'other'), ['SVC-NODEPORT'], 'other namespace')
+  const external = { ...nodePort, spec: { type: 'ClusterIP', externalIPs: ['1.2.3.4'] } }
+  t.same(ruleIds(evaluate(external, contextFor(external, { now: new Date('2026-12-01') }), policy)), ['SVC-EXTERNALIP'], 'other rule')
+})
+
+t.test('an exception without expiry or namespaces applies everywhere, for good', async (t) => {
+  const policy = policyWith('exceptions: [{ name: all, rules: [SVC-NODEPORT], reason: "lab cluster" }]')
+  t.same(evaluate(nodePort, contextFor(nodePort, { now: new Date('2100-01-01') }), policy), [])
+})
+
+t.test('unknown kinds and operations without rules are allowed', async (t) => {
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } }
+  t.same(evaluate(configMap, contextFor(configMap), policyWith()), [])
+  t.same(evaluate(nodePort, contextFor(nodePort, { operation: 'CONNECT' }), policyWith()), [])
+  t.same(evaluate(undefined, contextFor(nodePort, { operation: 'DELETE' }), policyWith()), [], 'DELETE without oldObject')
+})
+
+t.test('a rule that throws becomes a violation with its action, never a silent allow', async (t) => {
+  const broken = defineRule({
+    type: 'validate',
+    id: 'TEST-BROKEN',
+    kinds: [{ group: '', kind: 'Service' }],
+    operations: ['CREATE'],
+    defaultAction: 'deny',
+    summary: 'throws',
+    settings: Type.Object({}),
+    defaults: {},
+    compile: () => undefined,
+    check: () => { throw new Error('boom') }
+  }) as ValidationRule
+  const base = policyWith()
+  const policy: CompiledPolicy = { ...base, exemptions: { ...base.exemptions, namespaces: compileGlobs([]) }, validations: new Map([['Service', [{ rule: broken, action: 'deny', settings: undefined }]]]) }
+  t.match(evaluate(nodePort, contextFor(nodePort), policy), [{ ruleId: 'TEST-BROKEN', action: 'deny', message: 'rule could not evaluate this object (boom)' }])
+})
+
+t.test('a finding may ask for a milder action, never a harsher one', async (t) => {
+  const mild = (action: 'deny' | 'warn' | 'audit', requested: 'warn' | 'audit') => {
+    const rule = defineRule({
+      type: 'validate',
+      id: 'TEST-MILD',
+      kinds: [{ group: '', kind: 'Service' }],
+      operations: ['CREATE'],
+      defaultAction: action,
+      summary: 'mild',
+      settings: Type.Object({}),
+      defaults: {},
+      compile: () => undefined,
+      check: () => [{ path: 'x', message: 'm', fix: 'f', action: requested }]
+    }) as ValidationRule
+    const policy: CompiledPolicy = { ...policyWith(), validations: new Map([['Service', [{ rule, action, settings: undefined }]]]) }
+    return evaluate(nodePort, contextFor(nodePort), policy)[0]?.action
+  }
+  t.equal(mild('deny', 'warn'), 'warn')
+  t.equal(mild('audit', 'warn'), 'audit')
+})
