@@ -2,7 +2,7 @@ import neostandard from 'neostandard'
 import erasableSyntaxOnly from 'eslint-plugin-erasable-syntax-only'
 
 // The engine, policy compiler and mutation code must stay pure: no I/O, no clock, no fronts.
-const pureFolders = ['src/engine/**', 'src/policy/compile.ts', 'src/policy/schema.ts', 'src/policy/parse.ts', 'src/mutation/**']
+const pureFolders = ['src/engine/**', 'src/policy/compile.ts', 'src/policy/schema.ts', 'src/policy/parse.ts', 'src/policy/isolation.ts', 'src/mutation/**', 'src/reconciler/desired.ts', 'src/reconciler/plan.ts']
 const impureModules = ['node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'https', 'fastify', 'pino', '@kubernetes/client-node']
 
 export default [
