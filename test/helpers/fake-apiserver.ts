@@ -30,8 +30,8 @@ interface Event { readonly rv: number, readonly key: string, readonly type: 'ADD
 interface Watcher { readonly key: string, readonly namespace: string | undefined, readonly response: ServerResponse, readonly bookmarks: boolean }
 interface Fault { readonly match: FaultMatch, readonly status: number, remaining: number }
 
-/** Which requests a fault hits: all that match every given field (`query`: a parameter that is present). */
-export interface FaultMatch { readonly method?: string, readonly path?: RegExp, readonly query?: string }
+/** Which requests a fault hits: all that match every given field (`query`: a parameter that is present; `user`: the token). */
+export interface FaultMatch { readonly method?: string, readonly path?: RegExp, readonly query?: string, readonly user?: string }
 
 type Json = Record<string, unknown>
 
@@ -185,9 +185,11 @@ export class FakeApiServer {
     const text = await readBody(request)
     const body: unknown = text === '' ? undefined : JSON.parse(text)
     const method = request.method ?? 'GET'
-    this.requests.push({ method, path: url.pathname, query: url.searchParams, user: (request.headers.authorization ?? '').replace(/^Bearer /, ''), body })
+    const user = (request.headers.authorization ?? '').replace(/^Bearer /, '')
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, user, body })
     const fault = this.faults.find(({ match, remaining }) => remaining > 0 && (match.method === undefined || match.method === method) &&
-      (match.path === undefined || match.path.test(url.pathname)) && (match.query === undefined || url.searchParams.has(match.query)))
+      (match.path === undefined || match.path.test(url.pathname)) && (match.query === undefined || url.searchParams.has(match.query)) &&
+      (match.user === undefined || match.user === user))
     if (fault !== undefined) {
       fault.remaining--
       status(response, fault.status, 'injected failure')
