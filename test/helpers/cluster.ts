@@ -78,9 +78,9 @@ let markers = 0
  * reach the cache after every earlier NetworkPolicy event (one ordered watch stream), then the
  * work queue drains. Deterministic, unlike sleeping.
  */
-export async function settle (fake: FakeApiServer, services: ClusterServices): Promise<void> {
+export async function settle (fake: FakeApiServer, services: ClusterServices, policiesPerNamespace = 4): Promise<void> {
   const marker = `marker-${++markers}`
   fake.put(NAMESPACES, isolatedNamespace(marker))
-  await until(`the ${marker} policies in the cache`, () => services.view?.list(NETWORK_POLICIES, marker)?.length === 4)
+  await until(`the ${marker} policies in the cache`, () => services.view?.list(NETWORK_POLICIES, marker)?.length === policiesPerNamespace)
   await until('an empty work queue', () => services.backlog() === 0)
 }
