@@ -73,3 +73,154 @@ export interface Service extends KubeObject {
 export interface Namespace extends KubeObject {
   readonly status?: { readonly phase?: string }
 }
+
+export interface IPBlock {
+  readonly cidr?: string
+  readonly except?: readonly string[]
+}
+
+/** A NetworkPolicy peer: pods (by namespace and/or pod labels) or an address block. */
+export interface NetworkPolicyPeer {
+  readonly podSelector?: LabelSelector
+  readonly namespaceSelector?: LabelSelector
+  readonly ipBlock?: IPBlock
+}
+
+export interface NetworkPolicyPort {
+  readonly protocol?: string
+  readonly port?: number | string
+  readonly endPort?: number
+}
+
+export interface NetworkPolicyIngressRule {
+  readonly from?: readonly NetworkPolicyPeer[]
+  readonly ports?: readonly NetworkPolicyPort[]
+}
+
+export interface NetworkPolicyEgressRule {
+  readonly to?: readonly NetworkPolicyPeer[]
+  readonly ports?: readonly NetworkPolicyPort[]
+}
+
+export interface NetworkPolicy extends KubeObject {
+  readonly spec?: {
+    readonly podSelector?: LabelSelector
+    readonly policyTypes?: readonly string[]
+    readonly ingress?: readonly NetworkPolicyIngressRule[]
+    readonly egress?: readonly NetworkPolicyEgressRule[]
+  }
+}
+
+export interface EgressFirewallPort {
+  readonly protocol?: string
+  readonly port?: number
+}
+
+/** One destination: exactly one of the three is set (OpenShift SDN knows only the first two). */
+export interface EgressFirewallDestination {
+  readonly cidrSelector?: string
+  readonly dnsName?: string
+  readonly nodeSelector?: LabelSelector
+}
+
+export interface EgressFirewallRule {
+  /** `Allow` or `Deny`. */
+  readonly type?: string
+  readonly to?: EgressFirewallDestination
+  /** OVN-Kubernetes only. */
+  readonly ports?: readonly EgressFirewallPort[]
+}
+
+/**
+ * OVN-Kubernetes EgressFirewall (k8s.ovn.org/v1) and OpenShift SDN EgressNetworkPolicy
+ * (network.openshift.io/v1): the same ordered rule list, first match wins, unmatched allowed.
+ */
+export interface EgressFirewall extends KubeObject {
+  readonly spec?: {
+    readonly egress?: readonly EgressFirewallRule[]
+  }
+}
+
+/** OVN-Kubernetes EgressIP (k8s.ovn.org/v1), cluster-scoped. */
+export interface EgressIP extends KubeObject {
+  readonly spec?: {
+    readonly egressIPs?: readonly string[]
+    readonly namespaceSelector?: LabelSelector
+    readonly podSelector?: LabelSelector
+  }
+}
+
+/**
+ * True for a selector that selects everything: `{}`, or empty `matchLabels` and
+ * `matchExpressions`. An absent (or null) selector is not a selector and returns false.
+ */
+export function selectsEverything (selector: unknown): boolean {
+  if (typeof selector !== 'object' || selector === null) return false
+  const { matchLabels, matchExpressions } = selector as LabelSelector
+  const noLabels = matchLabels === undefined || matchLabels === null || Object.keys(matchLabels).length === 0
+  const noExpressions = !Array.isArray(matchExpressions) || matchExpressions.length === 0
+  return noLabels && noExpressions
+}
+/** OpenShift Route (route.openshift.io/v1). */
+export interface RouteTls {
+  /** edge | reencrypt | passthrough */
+  readonly termination?: string
+  /** None | Allow | Redirect; absent means None. */
+  readonly insecureEdgeTerminationPolicy?: string
+  readonly certificate?: string
+  readonly key?: string
+  readonly caCertificate?: string
+  readonly destinationCACertificate?: string
+  /** A Secret in the Route's namespace holding the certificate (OKD 4.16+). */
+  readonly externalCertificate?: { readonly name?: string }
+}
+
+export interface Route extends KubeObject {
+  readonly spec?: {
+    /** Empty: the router generates `<name>-<namespace>.<ingress domain>`. */
+    readonly host?: string
+    /** A host relative to the router shard's domain, used when `host` is empty. */
+    readonly subdomain?: string
+    readonly path?: string
+    readonly to?: { readonly kind?: string, readonly name?: string, readonly weight?: number }
+    readonly tls?: RouteTls
+    /** None | Subdomain; absent means None. */
+    readonly wildcardPolicy?: string
+  }
+}
+
+/** Ingress in networking.k8s.io/v1 (v1beta1 and extensions/v1beta1 share these host and TLS fields). */
+export interface IngressBackend {
+  readonly service?: { readonly name?: string, readonly port?: { readonly name?: string, readonly number?: number } }
+  readonly resource?: { readonly apiGroup?: string, readonly kind?: string, readonly name?: string }
+  /** v1beta1 */
+  readonly serviceName?: string
+  readonly servicePort?: number | string
+}
+
+export interface IngressPath {
+  readonly path?: string
+  readonly pathType?: string
+  readonly backend?: IngressBackend
+}
+
+export interface IngressRule {
+  readonly host?: string
+  readonly http?: { readonly paths?: readonly IngressPath[] }
+}
+
+export interface IngressTls {
+  readonly hosts?: readonly string[]
+  readonly secretName?: string
+}
+
+export interface Ingress extends KubeObject {
+  readonly spec?: {
+    readonly ingressClassName?: string
+    readonly defaultBackend?: IngressBackend
+    /** v1beta1 name of defaultBackend. */
+    readonly backend?: IngressBackend
+    readonly rules?: readonly IngressRule[]
+    readonly tls?: readonly IngressTls[]
+  }
+}

@@ -25,9 +25,15 @@ const BITS: Record<Family, number> = { 4: 32, 6: 128 }
 const MAPPED_START = 0xffff00000000n
 const MAPPED_END = 0xffffffffffffn
 
-/** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a host prefix); undefined if invalid. */
+/**
+ * Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a host prefix); undefined if invalid.
+ * Only the notation Kubernetes and the CNIs agree on is read: ipaddr.js alone would also take
+ * `010.0.0.0` as octal (8.0.0.0, where Kubernetes reads 10.0.0.0), `0xa.0.0.0`, `167772160` and
+ * `10.1`, so that an approved range could be claimed under a spelling that means another one.
+ */
 export function parseCidr (text: string): Cidr | undefined {
   const trimmed = text.trim()
+  if (!isPlainNotation(trimmed)) return undefined
   let address: ipaddr.IPv4 | ipaddr.IPv6
   let prefix: number
   try {
@@ -46,9 +52,27 @@ export function parseCidr (text: string): Cidr | undefined {
   return { family, start, prefix, text: trimmed }
 }
 
+/** Dotted-decimal IPv4 without leading zeros, IPv6 without a zone, a decimal prefix length. */
+function isPlainNotation (text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/')
+  if (rest.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return false
+  if (!address.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(address)
+  if (address.includes('%')) return false
+  const embedded = address.slice(address.lastIndexOf(':') + 1)
+  return !embedded.includes('.') || ipaddr.IPv4.isValidFourPartDecimal(embedded)
+}
+
 /** Parses a single address (no prefix); undefined if it is not an IP literal. */
 export function parseAddress (text: string): Cidr | undefined {
   return text.includes('/') ? undefined : parseCidr(text)
+}
+
+/**
+ * True for anything a resolver or an HTTP client could take for an IP address, including the
+ * spellings parseCidr refuses (`0x7f.0.0.1`, `2130706433`, `127.1`): for refusing IP literals.
+ */
+export function isIpLiteral (text: string): boolean {
+  return ipaddr.isValid(text.trim())
 }
 
 function bytesToBigInt (bytes: readonly number[]): bigint {
@@ -77,6 +101,19 @@ export class AddressSet {
       else splitMapped({ start: cidr.start, end }, v4, v6)
     }
     return new AddressSet(normalize(v4), normalize(v6))
+  }
+
+  /**
+   * The addresses the CIDRs match for certain: as `of`, but an IPv6 range keeps no IPv4 part,
+   * since a CNI matches IPv4 packets against IPv4 ranges only. Use `of` for what is admitted
+   * (counted generously) and `narrow` for what is excepted or denied (counted sparingly), so
+   * that `::/0` or `::ffff:0:0/96` can never stand in for an except or a deny of IPv4.
+   */
+  static narrow (cidrs: readonly Cidr[]): AddressSet {
+    return new AddressSet(
+      AddressSet.of(cidrs.filter((cidr) => cidr.family === 4)).v4,
+      AddressSet.of(cidrs.filter((cidr) => cidr.family === 6)).v6
+    )
   }
 
   get isEmpty (): boolean {

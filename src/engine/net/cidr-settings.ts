@@ -1,3 +1,4 @@
+import Type from 'typebox'
 import { SettingError } from '../rule.ts'
 import { AddressSet, parseCidr, prefixSize, type Cidr } from './address-set.ts'
 
@@ -16,6 +17,14 @@ export function requireCidr (path: readonly (string | number)[], text: string): 
 export interface OpenRangeLimit {
   readonly ipv4: bigint
   readonly ipv6: bigint
+}
+
+/** Setting shape for an OpenRangeLimit: prefix lengths per family, e.g. `{ ipv4: 8, ipv6: 32 }`. */
+export function broadestRangeSchema (description: string) {
+  return Type.Object({
+    ipv4: Type.Integer({ minimum: 0, maximum: 32 }),
+    ipv6: Type.Integer({ minimum: 0, maximum: 128 })
+  }, { additionalProperties: false, description })
 }
 
 export function openRangeLimit (prefixes: { readonly ipv4: number, readonly ipv6: number }): OpenRangeLimit {

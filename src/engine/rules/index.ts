@@ -1,9 +1,17 @@
 import type { Rule } from '../rule.ts'
+import { EGRESS_RULES } from './egress/index.ts'
+import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
+import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
+import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
 
 /** Every rule netguard knows, in catalog order. Each kind folder lists its own rules. */
 export const RULES: readonly Rule[] = [
   ...SERVICE_RULES,
+  ...ROUTE_RULES,
+  ...INGRESS_RULES,
+  ...NETWORK_POLICY_RULES,
+  ...EGRESS_RULES,
   ...NAMESPACE_RULES
 ]

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
-import { parseAddress } from '../../net/address-set.ts'
+import { isIpLiteral } from '../../net/address-set.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
 
@@ -39,7 +39,7 @@ export const svcExternalName = defineRule({
     if (settings.forbidden.matches(name)) {
       return [{ path: 'spec.externalName', message: `spec.externalName ${JSON.stringify(target)} is a cluster-internal name ${inNamespace(context)}`, fix }]
     }
-    if (settings.forbidIpLiterals && parseAddress(name.replace(/^\[|\]$/g, '')) !== undefined) {
+    if (settings.forbidIpLiterals && isIpLiteral(name.replace(/^\[|\]$/g, ''))) {
       return [{ path: 'spec.externalName', message: `spec.externalName ${JSON.stringify(target)} is an IP address`, fix }]
     }
     return []

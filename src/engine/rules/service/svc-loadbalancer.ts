@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { AddressSet, parseCidr, type Cidr } from '../../net/address-set.ts'
-import { findOpenRange, openRangeLimit } from '../../net/cidr-settings.ts'
+import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/cidr-settings.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
@@ -20,10 +20,7 @@ export const svcLoadBalancer = defineRule({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where LoadBalancer Services may exist at all; [] forbids them' })),
     requireSourceRanges: Type.Optional(Type.Boolean({ description: 'require spec.loadBalancerSourceRanges (or its annotation)' })),
     sourceRangeAlternatives: Type.Optional(Type.Array(Type.String(), { description: 'annotations that restrict clients in their own way (e.g. security groups); a non-empty one stands in for source ranges' })),
-    broadestSourceRange: Type.Optional(Type.Object({
-      ipv4: Type.Integer({ minimum: 0, maximum: 32 }),
-      ipv6: Type.Integer({ minimum: 0, maximum: 128 })
-    }, { additionalProperties: false, description: 'source ranges together may admit at most as many addresses as a prefix of this length' })),
+    broadestSourceRange: Type.Optional(broadestRangeSchema('source ranges together may admit at most as many addresses as a prefix of this length')),
     requiredAnnotations: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'annotation → allowed values ([] means any non-empty value)' }))
   }),
   defaults: { allowedNamespaces: ['*'], requireSourceRanges: true, sourceRangeAlternatives: [], broadestSourceRange: { ipv4: 8, ipv6: 32 }, requiredAnnotations: {} },

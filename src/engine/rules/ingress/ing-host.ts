@@ -1,0 +1,55 @@
+import Type from 'typebox'
+import { compileHostSuffixSettings, displayHost, hostSuffixFinding, HostSuffixSettings, isWildcardHost, normalizeHost } from '../../net/hosts.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import type { Finding } from '../../types.ts'
+import { inNamespace } from '../service/service.ts'
+import { defaultBackend, INGRESS_KINDS, ingressRules, ruleHost } from './ingress.ts'
+
+/**
+ * ROUTE-HOST and ROUTE-WILDCARD for Ingress hosts. A rule without a host and a default backend
+ * both answer for every host that reaches the controller, including other tenants' names.
+ */
+export const ingHost = defineRule({
+  type: 'validate',
+  id: 'ING-HOST',
+  kinds: INGRESS_KINDS,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'a rule host outside the allowed domains or a wildcard; a rule without a host, or spec.defaultBackend, catches every host',
+  settings: Type.Object({
+    ...HostSuffixSettings,
+    allowWildcards: Type.Optional(Type.Boolean({ description: 'allow rule hosts such as *.example.com' })),
+    allowMissingHost: Type.Optional(Type.Boolean({ description: 'allow rules without a host (they match every host)' })),
+    allowDefaultBackend: Type.Optional(Type.Boolean({ description: 'allow spec.defaultBackend (it answers for every host)' }))
+  }),
+  defaults: { allowedHostSuffixes: [], namespaceHostSuffixes: [], allowWildcards: false, allowMissingHost: false, allowDefaultBackend: false },
+  compile: (settings) => ({ ...settings, suffixes: compileHostSuffixSettings(settings) }),
+  check (object, context, settings) {
+    const where = inNamespace(context)
+    const findings: Finding[] = []
+    const backend = defaultBackend(object)
+    if (backend !== undefined && !settings.allowDefaultBackend) {
+      findings.push({ path: backend.path, message: `${backend.path} answers requests for every host ${where}`, fix: `remove ${backend.path} and route by host in spec.rules` })
+    }
+    for (const { item: rule, index } of ingressRules(object)) {
+      const path = `spec.rules[${index}].host`
+      const text = ruleHost(rule)
+      if (text === undefined) {
+        if (!settings.allowMissingHost) findings.push({ path, message: `spec.rules[${index}] has no host, so it answers requests for every host ${where}`, fix: `set ${path}` })
+        continue
+      }
+      const host = normalizeHost(text)
+      if (host === undefined) {
+        findings.push({ path, message: `${path} ${displayHost(text)} is not a valid host name`, fix: 'use a DNS name such as shop.apps.example.com' })
+        continue
+      }
+      if (isWildcardHost(host) && !settings.allowWildcards) {
+        findings.push({ path, message: `${path} ${host} is a wildcard ${where}`, fix: `name one host in ${path}` })
+        continue
+      }
+      const outside = hostSuffixFinding(path, host, host, settings.suffixes, context.namespace, where)
+      if (outside !== undefined) findings.push(outside)
+    }
+    return findings
+  }
+})
