@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
-import type { Labels } from './label-selector.ts'
+import type { Labels } from './selector-settings.ts'
 import type { Finding, ReviewContext } from './types.ts'
 
 export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }
@@ -49,7 +49,9 @@ export function namespaceLabels (context: ReviewContext, object?: KubeObject): L
     if (own !== undefined) return own.metadata?.labels ?? {}
   }
   const name = context.namespace
-  if (name === undefined) return undefined
-  const namespace = context.cluster?.list(NAMESPACE_KIND_REF, name)?.find((candidate) => candidate.metadata?.name === name)
+  if (name === undefined || context.cluster === undefined) return undefined
+  // The fast path is list(Namespace, name); a view that files Namespaces under no namespace is searched whole.
+  const named = (candidate: KubeObject): boolean => candidate.metadata?.name === name
+  const namespace = context.cluster.list(NAMESPACE_KIND_REF, name)?.find(named) ?? context.cluster.list(NAMESPACE_KIND_REF)?.find(named)
   return namespace === undefined ? undefined : namespace.metadata?.labels ?? {}
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/types.ts'
 import { namespaceLabels } from './cluster.ts'
-import type { LabelMatcher } from './label-selector.ts'
+import type { LabelMatcher } from './selector-settings.ts'
 import type { CompiledPolicy } from './policy.ts'
 import type { ReviewContext } from './types.ts'
 

@@ -1,5 +1,5 @@
 import type { GlobSet } from './glob.ts'
-import type { LabelMatcher } from './label-selector.ts'
+import type { LabelMatcher } from './selector-settings.ts'
 import type { MutationRule, ValidationRule } from './rule.ts'
 import type { Action, Mode, MutationAction } from './types.ts'
 

@@ -20,8 +20,11 @@ interface RuleBase<S extends TObject, C> {
   readonly settings: S
   /** Value of every setting when the policy leaves it out. */
   readonly defaults: Required<Static<S>>
-  /** `shared` holds policy-level settings some rules follow (e.g. the isolation label). */
-  compile (settings: Required<Static<S>>, shared: SharedSettings): C
+  /**
+   * `shared` holds policy-level settings some rules follow (e.g. the isolation label); the policy
+   * compiler always passes it, a test calling `compile` directly may leave it out.
+   */
+  compile (settings: Required<Static<S>>, shared?: SharedSettings): C
 }
 
 export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {

@@ -1,5 +1,5 @@
 import { compileGlobs } from '../engine/glob.ts'
-import { compileLabelSelector, type LabelMatcher } from '../engine/label-selector.ts'
+import { compileLabelSelector, type LabelMatcher } from '../engine/selector-settings.ts'
 import type { CompiledException, CompiledPolicy, ConfiguredRule, IsolationSettings } from '../engine/policy.ts'
 import { RULES } from '../engine/rules/index.ts'
 import { SettingError, type MutationRule, type ValidationRule } from '../engine/rule.ts'

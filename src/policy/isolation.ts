@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { LabelSelectorSchema } from '../engine/label-selector.ts'
+import { LabelSelectorSchema } from '../engine/selector-settings.ts'
 import type { IsolationSettings, ManagedNetworkPolicy } from '../engine/policy.ts'
 import { ISOLATED, ISOLATION_LABEL } from '../mutation/namespace.ts'
 

@@ -2,7 +2,7 @@ import Type, { type Static, type TObject } from 'typebox'
 import { RULES } from '../engine/rules/index.ts'
 import type { Rule } from '../engine/rule.ts'
 import { ACTIONS, MODES, MUTATION_ACTIONS } from '../engine/types.ts'
-import { LabelSelectorSchema } from '../engine/label-selector.ts'
+import { LabelSelectorSchema } from '../engine/selector-settings.ts'
 import { IsolationSchema } from './isolation.ts'
 
 export const POLICY_API_VERSION = 'netguard.io/v1alpha1'

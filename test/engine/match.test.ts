@@ -3,6 +3,7 @@ import { evaluate, mutate } from '../../src/engine/evaluate.ts'
 import { isExempt } from '../../src/engine/match.ts'
 import type { ClusterView } from '../../src/engine/types.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
+import { clusterWith } from '../helpers/cluster-view.ts'
 import { contextFor, policyWith } from '../helpers/policy.ts'
 
 const namespace = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })
@@ -39,4 +40,10 @@ t.test('a Namespace is matched by its own labels on CREATE and by its previous l
   t.equal(isExempt(contextFor(plain, { operation: 'UPDATE', oldObject: platform }), policy, plain), true)
   t.same(mutate(platform, contextFor(platform), policy).changes, [], 'exempt namespaces are not labelled')
   t.same(mutate(plain, contextFor(plain), policy).changes.map((change) => change.ruleId), ['NS-ISOLATION'])
+})
+
+t.test('a view that files Namespaces under no namespace is searched whole', async (t) => {
+  const spec = 'exemptions: { namespaceSelector: { matchLabels: { tier: platform } } }'
+  t.same(rules(nodePort, spec, clusterWith([namespace('shop', { tier: 'platform' })])), [])
+  t.same(rules(nodePort, spec, clusterWith([namespace('web', { tier: 'platform' })])), ['SVC-NODEPORT'])
 })

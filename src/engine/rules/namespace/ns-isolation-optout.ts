@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { isolationLabel } from '../../../mutation/namespace.ts'
+import { ISOLATED, ISOLATION_LABEL, isolationLabel } from '../../../mutation/namespace.ts'
 import { defineRule } from '../../rule.ts'
 import { NAMESPACE_KIND } from './namespace.ts'
 
@@ -13,12 +13,10 @@ export const nsIsolationOptOut = defineRule({
   summary: 'removing the isolation label or setting it to anything but its isolating value (e.g. none)',
   settings: Type.Object({}),
   defaults: {},
-  compile: (_settings, { isolation: { label, value } }) => ({
-    label,
-    value,
-    path: `metadata.labels["${label}"]`,
-    fix: `keep ${label}: ${value}, or ask a cluster admin for an exception`
-  }),
+  compile (_settings, shared) {
+    const { label, value } = shared?.isolation ?? { label: ISOLATION_LABEL, value: ISOLATED }
+    return { label, value, path: `metadata.labels["${label}"]`, fix: `keep ${label}: ${value}, or ask a cluster admin for an exception` }
+  },
   check (object, context, { label, value: isolated, path, fix }) {
     const value = isolationLabel(object, label)
     if (value === isolated) return []

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { desiredNamespace, isolationLabel } from '../../../mutation/namespace.ts'
+import { desiredNamespace, ISOLATED, ISOLATION_LABEL, isolationLabel } from '../../../mutation/namespace.ts'
 import { defineRule } from '../../rule.ts'
 import { NAMESPACE_KIND } from './namespace.ts'
 
@@ -17,7 +17,7 @@ export const nsIsolation = defineRule({
   summary: 'a namespace created without the isolation label (spec.isolation, netguard.io/isolation by default) gets it',
   settings: Type.Object({}),
   defaults: {},
-  compile: (_settings, { isolation }) => ({ label: isolation.label, value: isolation.value }),
+  compile: (_settings, shared) => ({ label: shared?.isolation.label ?? ISOLATION_LABEL, value: shared?.isolation.value ?? ISOLATED }),
   mutate (object, _context, { label, value }) {
     if (isolationLabel(object, label) !== undefined) return undefined
     return { object: desiredNamespace(object, label, value), message: `adds label ${label}=${value}` }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { compileLabelSelector, type LabelMatcher } from '../../src/engine/label-selector.ts'
+import { compileLabelSelector, type LabelMatcher } from '../../src/engine/selector-settings.ts'
 import type { LabelSelector } from '../../src/kube/types.ts'
 
 const matcher = (selector: LabelSelector): LabelMatcher => {
