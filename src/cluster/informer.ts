@@ -3,6 +3,7 @@ import { isKubeError, type KubePort, type WatchEvent, type WatchHandle } from '.
 import { apiVersionOf, type ResourceType } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts'
+import { listAll } from './list-all.ts'
 
 export interface InformerOptions {
   readonly log: Logger
@@ -119,30 +120,16 @@ export class Informer {
     }
   }
 
-  /** Lists every page; false when the kind is not served. A stale continue token starts over. */
+  /** Lists every page and swaps the cache; false when the kind is not served. */
   private async relist (): Promise<boolean> {
-    const items: KubeObject[] = []
-    let token: string | undefined
-    for (;;) {
-      try {
-        const page = await this.port.list(this.resource, { limit: this.options.pageSize ?? 500, continue: token })
-        items.push(...page.items)
-        token = page.continue
-        if (token === undefined) {
-          this.replaceAll(items)
-          this.resourceVersion = page.resourceVersion
-          return true
-        }
-      } catch (error) {
-        if (isKubeError(error, 404)) {
-          this.markNotServed()
-          return false
-        }
-        if (!isKubeError(error, 410) || token === undefined) throw error
-        items.length = 0
-        token = undefined
-      }
+    const listed = await listAll(this.port, this.resource, this.options.pageSize ?? 500)
+    if (listed === undefined) {
+      this.markNotServed()
+      return false
     }
+    this.replaceAll(listed.items)
+    this.resourceVersion = listed.resourceVersion
+    return true
   }
 
   private async watchUntilGone (backoff: Backoff): Promise<void> {

@@ -28,6 +28,7 @@ export const KNOWN_RESOURCES: readonly ResourceType[] = [
   resource('', 'v1', 'Service', 'services'),
   resource('', 'v1', 'Pod', 'pods'),
   resource('', 'v1', 'ReplicationController', 'replicationcontrollers'),
+  resource('', 'v1', 'ConfigMap', 'configmaps'),
   NETWORK_POLICIES,
   INGRESSES,
   ROUTES,

@@ -1,5 +1,5 @@
 import type { CompiledPolicy, IsolationSettings } from '../engine/policy.ts'
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../kube/labels.ts'
+import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { apiVersionOf, NETWORK_POLICIES } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 
@@ -26,7 +26,7 @@ export function desiredNetworkPolicies (namespace: string, isolation: IsolationS
   return isolation.networkPolicies.map(({ name, labels, spec }) => ({
     apiVersion: apiVersionOf(NETWORK_POLICIES),
     kind: NETWORK_POLICIES.kind,
-    metadata: { name, namespace, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY } },
+    metadata: { name, namespace, labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY_NETGUARD } },
     spec
   }))
 }
