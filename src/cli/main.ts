@@ -9,11 +9,14 @@ commands:
   serve     run the admission webhook (HTTPS)
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
+  audit     review every object in a cluster as enforcement would; PolicyReports
 
 run "netguard <command> --help" for the options of a command`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
-const COMMANDS: Record<string, () => Promise<Command>> = {}
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./audit.ts')).auditCommand
+}
 
 export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv

@@ -11,6 +11,7 @@ const resource = (group: string, version: string, kind: string, plural: string, 
   ({ group, version, kind, plural, namespaced })
 
 export const NAMESPACES = resource('', 'v1', 'Namespace', 'namespaces', false)
+export const SERVICES = resource('', 'v1', 'Service', 'services')
 export const NETWORK_POLICIES = resource('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies')
 export const INGRESSES = resource('networking.k8s.io', 'v1', 'Ingress', 'ingresses')
 export const ROUTES = resource('route.openshift.io', 'v1', 'Route', 'routes')
@@ -25,7 +26,7 @@ export const CLUSTER_POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'Cl
  */
 export const KNOWN_RESOURCES: readonly ResourceType[] = [
   NAMESPACES,
-  resource('', 'v1', 'Service', 'services'),
+  SERVICES,
   resource('', 'v1', 'Pod', 'pods'),
   resource('', 'v1', 'ReplicationController', 'replicationcontrollers'),
   resource('', 'v1', 'ConfigMap', 'configmaps'),
