@@ -224,3 +224,38 @@ export interface Ingress extends KubeObject {
     readonly tls?: readonly IngressTls[]
   }
 }
+
+/** k8s.cni.cncf.io/v1: `spec.config` is a CNI configuration (single plugin or conflist) as a JSON string. */
+export interface NetworkAttachmentDefinition extends KubeObject {
+  readonly spec?: {
+    readonly config?: string
+  }
+}
+
+export interface ContainerPort {
+  readonly name?: string
+  readonly containerPort?: number
+  readonly hostPort?: number
+  readonly hostIP?: string
+  readonly protocol?: string
+}
+
+export interface Container {
+  readonly name?: string
+  readonly ports?: readonly ContainerPort[]
+}
+
+export interface PodSpec {
+  readonly hostNetwork?: boolean
+  readonly containers?: readonly Container[]
+  readonly initContainers?: readonly Container[]
+}
+
+export interface PodTemplateSpec {
+  readonly metadata?: ObjectMeta
+  readonly spec?: PodSpec
+}
+
+export interface Pod extends KubeObject {
+  readonly spec?: PodSpec
+}

@@ -116,6 +116,22 @@ export class AddressSet {
     )
   }
 
+  /**
+   * Every address from the first of `first` to the last of `last`: for two single addresses
+   * (a whereabouts `range_start` and `range_end`) the inclusive range between them, which need not
+   * be a CIDR. Undefined when the two are of different families or the range would run backwards.
+   */
+  static ofRange (first: Cidr, last: Cidr): AddressSet | undefined {
+    const end = last.start + prefixSize(last.family, last.prefix) - 1n
+    if (first.family !== last.family || end < first.start) return undefined
+    const interval = { start: first.start, end }
+    if (first.family === 4) return new AddressSet([interval], [])
+    const v4: Interval[] = []
+    const v6: Interval[] = []
+    splitMapped(interval, v4, v6)
+    return new AddressSet(v4, v6)
+  }
+
   get isEmpty (): boolean {
     return this.v4.length === 0 && this.v6.length === 0
   }

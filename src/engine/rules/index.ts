@@ -2,7 +2,9 @@ import type { Rule } from '../rule.ts'
 import { EGRESS_RULES } from './egress/index.ts'
 import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
+import { NETWORK_ATTACHMENT_RULES } from './network-attachment/index.ts'
 import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
+import { POD_RULES } from './pod/index.ts'
 import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
 
@@ -12,6 +14,8 @@ export const RULES: readonly Rule[] = [
   ...ROUTE_RULES,
   ...INGRESS_RULES,
   ...NETWORK_POLICY_RULES,
+  ...NETWORK_ATTACHMENT_RULES,
+  ...POD_RULES,
   ...EGRESS_RULES,
   ...NAMESPACE_RULES
 ]

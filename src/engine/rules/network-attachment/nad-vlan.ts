@@ -1,0 +1,77 @@
+import Type from 'typebox'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import type { Finding } from '../../types.ts'
+import { inNamespace } from '../service/service.ts'
+import {
+  allowancesIn, allowsVlan, baseline, compilePerNamespace, compileVlans, describeVlans, offer, PerNamespaceSchema, VlansSchema,
+  type Allowance
+} from './allowances.ts'
+import { asList, asObject, shown } from './json.ts'
+import { NAD_KIND, nadConfig } from './network-attachment.ts'
+
+/** VLAN id fields: bridge and sriov `vlan`, the vlan plugin's `vlanId`, OVN-Kubernetes localnet `vlanID`. */
+const VLAN_FIELDS = ['vlan', 'vlanId', 'vlanID'] as const
+
+/** A VLAN tag puts the pod on that layer-2 network: tenants get only the VLANs assigned to them. */
+export const nadVlan = defineRule({
+  type: 'validate',
+  id: 'NAD-VLAN',
+  kinds: NAD_KIND,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'a VLAN id (vlan, vlanId, vlanID, bridge vlanTrunk) outside the allowed ranges',
+  settings: Type.Object({
+    allowedVlans: Type.Optional(VlansSchema),
+    perNamespace: Type.Optional(PerNamespaceSchema)
+  }),
+  defaults: { allowedVlans: [], perNamespace: [] },
+  compile: (settings) => ({
+    base: baseline({ vlans: compileVlans(settings.allowedVlans, ['allowedVlans']) }),
+    perNamespace: compilePerNamespace(settings.perNamespace)
+  }),
+  check (object, context, { base, perNamespace }) {
+    const allowances = allowancesIn(base, perNamespace, context.namespace)
+    const where = inNamespace(context)
+    const fix = offer(describeVlans(allowances), 'ask a cluster admin to allow the VLAN')
+    const findings: Finding[] = []
+    for (const { fields, path } of nadConfig(object).plugins) {
+      for (const field of VLAN_FIELDS) {
+        const value = fields[field]
+        // 0 (or no value) means untagged.
+        if (value === undefined || value === 0) continue
+        const fieldPath = `${path}.${field}`
+        if (!isVlanId(value)) findings.push({ path: fieldPath, message: `${fieldPath} ${shown(value)} is not a VLAN id (1-4094)`, fix })
+        else if (!allowsVlan(allowances, value)) findings.push({ path: fieldPath, message: `${fieldPath} ${value} is not an allowed VLAN ${where}`, fix })
+      }
+      if (fields.vlanTrunk !== undefined) findings.push(...checkTrunk(fields.vlanTrunk, `${path}.vlanTrunk`, allowances, where, fix))
+    }
+    return findings
+  }
+})
+
+/** bridge `vlanTrunk`: a list of `{id}` and `{minID, maxID}`; every VLAN of every range must be allowed. */
+function checkTrunk (value: unknown, path: string, allowances: readonly Allowance[], where: string, fix: string): Finding[] {
+  const entries = asList(value)
+  if (entries === undefined) return [{ path, message: `${path} is not a list of {id} or {minID, maxID}`, fix }]
+  const findings: Finding[] = []
+  for (const [index, entry] of entries.entries()) {
+    const entryPath = `${path}[${index}]`
+    const trunk = asObject(entry)
+    const [min, max] = trunk?.id !== undefined ? [trunk.id, trunk.id] : [trunk?.minID, trunk?.maxID]
+    if (!isVlanId(min) || !isVlanId(max) || min > max) {
+      findings.push({ path: entryPath, message: `${entryPath} ${shown(entry)} is not a VLAN id or range (1-4094)`, fix })
+      continue
+    }
+    for (let id = min; id <= max; id++) {
+      if (allowsVlan(allowances, id)) continue
+      const what = min === max ? `${id} is` : `${min}-${max} includes VLAN ${id}, which is`
+      findings.push({ path: entryPath, message: `${entryPath} ${what} not an allowed VLAN ${where}`, fix })
+      break
+    }
+  }
+  return findings
+}
+
+function isVlanId (value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4094
+}

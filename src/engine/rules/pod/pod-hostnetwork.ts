@@ -1,0 +1,30 @@
+import Type from 'typebox'
+import { compileGlobs } from '../../glob.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import { inNamespace } from '../service/service.ts'
+import { podTemplate, POD_KINDS } from './pod-template.ts'
+
+/** A host-network pod shares the node's interfaces: NetworkPolicy does not apply to it. */
+export const podHostNetwork = defineRule({
+  type: 'validate',
+  id: 'POD-HOSTNETWORK',
+  kinds: POD_KINDS,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'hostNetwork: true outside the allowed namespaces (NetworkPolicy does not apply to host-network pods)',
+  settings: Type.Object({
+    allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where pods may use the host network' }))
+  }),
+  defaults: { allowedNamespaces: [] },
+  compile: (settings) => ({ allowed: compileGlobs(settings.allowedNamespaces) }),
+  check (object, context, { allowed }) {
+    const template = podTemplate(object, context)
+    if (template?.spec.hostNetwork !== true || allowed.matches(context.namespace ?? '')) return []
+    const path = template.at('spec.hostNetwork')
+    return [{
+      path,
+      message: `${path} true is not allowed ${inNamespace(context)}; NetworkPolicy does not apply to host-network pods`,
+      fix: 'remove hostNetwork and expose the pod through a Service'
+    }]
+  }
+})

@@ -1,0 +1,48 @@
+import Type from 'typebox'
+import { compileGlobs } from '../../glob.ts'
+import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
+import type { Finding } from '../../types.ts'
+import { asList, asObject } from '../network-attachment/json.ts'
+import { inNamespace } from '../service/service.ts'
+import { podTemplate, POD_KINDS } from './pod-template.ts'
+
+const CONTAINER_LISTS = ['containers', 'initContainers'] as const
+
+/**
+ * A hostPort opens a port on the node's own address, outside NetworkPolicy and Service
+ * routing. A host-network pod is left to POD-HOSTNETWORK: its ports are the node's anyway, and
+ * the API server fills in hostPort for each of them.
+ */
+export const podHostPort = defineRule({
+  type: 'validate',
+  id: 'POD-HOSTPORT',
+  kinds: POD_KINDS,
+  operations: CONTENT_OPERATIONS,
+  defaultAction: 'deny',
+  summary: 'any container hostPort outside the allowed namespaces',
+  settings: Type.Object({
+    allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where containers may use hostPort' }))
+  }),
+  defaults: { allowedNamespaces: [] },
+  compile: (settings) => ({ allowed: compileGlobs(settings.allowedNamespaces) }),
+  check (object, context, { allowed }) {
+    const template = podTemplate(object, context)
+    if (template === undefined || template.spec.hostNetwork === true || allowed.matches(context.namespace ?? '')) return []
+    const findings: Finding[] = []
+    for (const list of CONTAINER_LISTS) {
+      for (const [index, container] of (asList(template.spec[list]) ?? []).entries()) {
+        for (const [portIndex, port] of (asList(asObject(container)?.ports) ?? []).entries()) {
+          const hostPort = asObject(port)?.hostPort
+          if (hostPort === undefined || hostPort === null || hostPort === 0) continue
+          const path = template.at(`spec.${list}[${index}].ports[${portIndex}].hostPort`)
+          findings.push({
+            path,
+            message: `${path} ${String(hostPort)} opens a port on the node ${inNamespace(context)}`,
+            fix: 'remove hostPort and expose the pod through a Service'
+          })
+        }
+      }
+    }
+    return findings
+  }
+})
