@@ -55,6 +55,8 @@ export class Reconciler {
   private running: Promise<void> | undefined
   private resync: NodeJS.Timeout | undefined
   private stopped = false
+  private readonly stopping: Promise<void>
+  private signalStop: () => void = () => {}
   /**
    * Writes not yet seen in the cache, by namespace, then name → resourceVersion written and when.
    * Until the cache shows them, planning from it would redo them (client-go's "expectations").
@@ -65,6 +67,7 @@ export class Reconciler {
     this.options = options
     this.log = options.log
     this.queue = new WorkQueue({ retry: options.retry, workers: options.workers })
+    this.stopping = new Promise((resolve) => { this.signalStop = resolve })
   }
 
   /** Subscribes to the caches, then works once both have synced, starting with every namespace. */
@@ -76,7 +79,7 @@ export class Reconciler {
     })
     networkPolicies.onEvent((event) => this.onNetworkPolicy(event))
     this.running = (async () => {
-      await Promise.all([namespaces.synced(), networkPolicies.synced()])
+      await Promise.race([Promise.all([namespaces.synced(), networkPolicies.synced()]), this.stopping])
       if (this.stopped) return
       this.backfill()
       const resyncMs = this.options.resyncMs ?? 600_000
@@ -97,6 +100,7 @@ export class Reconciler {
 
   async stop (): Promise<void> {
     this.stopped = true
+    this.signalStop()
     clearInterval(this.resync)
     this.queue.stop()
     await this.running

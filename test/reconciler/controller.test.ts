@@ -198,3 +198,12 @@ t.test('without reconcile the caches still serve the view', async (t) => {
   })
   t.same(fake.writes(), [])
 })
+
+t.test('closing before the caches ever synced does not hang', async (t) => {
+  const fake = await fakeCluster(t)
+  await fake.stop()
+  const { services, logs } = startReplica(t, fake)
+  await until('a failed list', () => logs.lines.some((line) => line.msg === 'list failed; retrying'))
+  await services.close()
+  t.equal(services.isLeader(), false)
+})
