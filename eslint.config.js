@@ -9,6 +9,14 @@ export default [
   ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'node_modules/**'] }),
   erasableSyntaxOnly.configs.recommended,
   {
+    // One module talks to the Kubernetes client library; everything else uses its KubePort.
+    files: ['src/**', 'test/**'],
+    ignores: ['src/kube/port.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@kubernetes/client-node', message: 'use the KubePort of src/kube/port.ts' }] }]
+    }
+  },
+  {
     files: pureFolders,
     rules: {
       'no-restricted-imports': ['error', {
