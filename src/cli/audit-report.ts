@@ -7,7 +7,7 @@ import { kindKey, parseApiVersion, type KindRef, type KubeObject } from '../kube
 import type { KindListing } from '../cluster/snapshot.ts'
 
 /** Who the audit reviews as: a tenant, exempt by neither user nor group (namespace exemptions still hold). */
-export const AUDIT_USER: UserInfo = { username: 'netguard-audit', groups: ['system:authenticated'] }
+const AUDIT_USER: UserInfo = { username: 'netguard-audit', groups: ['system:authenticated'] }
 
 export interface ObjectRef {
   readonly apiVersion: string
@@ -100,7 +100,7 @@ export interface AuditSummary {
 }
 
 /** Cluster-scoped objects are summed under this name. */
-export const CLUSTER_SCOPE = '(cluster)'
+const CLUSTER_SCOPE = '(cluster)'
 
 export function summarise (audited: readonly AuditedObject[], kinds: readonly KindListing[], mode: string): AuditSummary {
   const zero = (): Record<AuditedObject['verdict'], number> => ({ deny: 0, warn: 0, allow: 0, exempt: 0 })
@@ -163,7 +163,7 @@ export function renderJson (summary: AuditSummary, audited: readonly AuditedObje
   return `${JSON.stringify({ ...summary, findings }, null, 2)}\n`
 }
 
-export function label (ref: ObjectRef): string {
+function label (ref: ObjectRef): string {
   const name = `${ref.kind}/${ref.name}`
   return ref.namespace === undefined ? name : `${ref.namespace} ${name}`
 }

@@ -90,7 +90,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
  * Creates or replaces each report, then deletes netguard's audit reports that this run did not
  * produce (a namespace that is clean now, a series that got shorter).
  */
-export async function applyReports (port: KubePort, reports: readonly KubeObject[]): Promise<{ created: number, updated: number, deleted: number }> {
+async function applyReports (port: KubePort, reports: readonly KubeObject[]): Promise<{ created: number, updated: number, deleted: number }> {
   const counts = { created: 0, updated: 0, deleted: 0 }
   const wanted = new Set(reports.map(reportKey))
   for (const report of reports) {

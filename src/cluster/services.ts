@@ -71,8 +71,8 @@ export function startClusterServices (options: ClusterServicesOptions): ClusterS
   return startWithPort(port, options, env, log)
 }
 
-/** The same, on a given port (tests use it directly too). */
-export function startWithPort (port: KubePort, options: ClusterServicesOptions, env: NodeJS.ProcessEnv, log: Logger): ClusterServices {
+/** The same, on a port. */
+function startWithPort (port: KubePort, options: ClusterServicesOptions, env: NodeJS.ProcessEnv, log: Logger): ClusterServices {
   const caches = new ClusterCaches(port, { ...options.tuning?.informer, log: log.child({ component: 'cache' }) })
   caches.start()
   if (options.reconcile === false) {

@@ -51,7 +51,7 @@ export type IsolationDocument = Static<typeof IsolationSchema>
  * The default isolation of DESIGN.md, from the OKD recipes: deny ingress by default, then allow
  * the namespace itself, the ingress controller and monitoring.
  */
-export const DEFAULT_NETWORK_POLICIES: readonly ManagedNetworkPolicy[] = [
+const DEFAULT_NETWORK_POLICIES: readonly ManagedNetworkPolicy[] = [
   { name: 'netguard-deny-by-default', labels: {}, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
   { name: 'netguard-allow-same-namespace', labels: {}, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] } },
   {

@@ -35,7 +35,7 @@ export function plan (desired: readonly KubeObject[], actual: readonly KubeObjec
 }
 
 /** What differs in the fields netguard owns: `spec`, or `label KEY`. */
-export function driftOf (wanted: KubeObject, found: KubeObject): string[] {
+function driftOf (wanted: KubeObject, found: KubeObject): string[] {
   const drift: string[] = []
   if (JSON.stringify(normalSpec(wanted.spec)) !== JSON.stringify(normalSpec(found.spec))) drift.push('spec')
   for (const [key, value] of Object.entries(wanted.metadata?.labels ?? {})) {
