@@ -15,6 +15,9 @@ run "netguard <command> --help" for the options of a command`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serve,
+  review: async () => (await import('./review.ts')).review,
+  certs: async () => (await import('./certs.ts')).certs,
   audit: async () => (await import('./audit.ts')).auditCommand
 }
 
@@ -29,7 +32,13 @@ export async function runCli (argv: readonly string[], io: CliIO): Promise<numbe
     io.stderr.write(`netguard: unknown command "${name}"\n\n${USAGE}\n`)
     return EXIT.usage
   }
-  return await (await load())(rest, io)
+  try {
+    return await (await load())(rest, io)
+  } catch (error) {
+    // Bad flags, bad input, a bad policy or certificate: a message, never a stack trace.
+    io.stderr.write(`netguard ${name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return EXIT.usage
+  }
 }
 
 function isEntryPoint (): boolean {

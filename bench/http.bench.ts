@@ -1,0 +1,149 @@
+// Throughput and p99 latency of netguard's /validate against a floor: a bare node:https server
+// that parses the same body and answers a fixed allow. Same load generator, concurrency,
+// keep-alive HTTPS and duration; 127.0.0.1 only. Each server runs in its own child process so
+// that the load generator does not share its event loop. `npm run bench`.
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { buildConfig } from '../src/config.ts'
+import { createLogger } from '../src/log.ts'
+import { startServer } from '../src/server.ts'
+import { ensureDevCertificates } from '../src/tls/dev-certs.ts'
+
+type Target = 'netguard' | 'floor'
+
+/** Like the API server, which keeps up to 25 connections per webhook host. */
+const CONNECTIONS = 25
+const WARMUP_S = 2
+const DURATION_S = 3
+/** Alternating rounds, so that a burst of load from elsewhere on the machine hits both alike. */
+const ROUNDS = 6
+const TARGETS: readonly Target[] = ['floor', 'netguard']
+
+const REVIEW = readFileSync(new URL('../examples/reviews/service-clusterip-allowed.json', import.meta.url), 'utf8')
+
+/** Child side: start one server on 127.0.0.1:0 and report its port. */
+async function serveChild (target: Target, certDir: string): Promise<void> {
+  const certFile = join(certDir, 'tls.crt')
+  const keyFile = join(certDir, 'tls.key')
+  let port: number
+  if (target === 'netguard') {
+    const config = buildConfig({ port: '0', host: '127.0.0.1', cert: certFile, key: keyFile, 'log-level': 'warn' }, {})
+    port = (await startServer(config, createLogger({ level: config.logLevel }))).port
+  } else {
+    const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.2', keepAliveTimeout: 120_000 }, (req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } }
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } }))
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as AddressInfo).port
+  }
+  process.send?.({ port })
+  // The parent asks for CPU time around each run: CPU per request is steadier than req/s on a busy machine.
+  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }))
+}
+
+async function cpuOf (child: ChildProcess): Promise<number> {
+  const reply = new Promise<NodeJS.CpuUsage>((resolve) => child.once('message', (message) => resolve((message as { cpu: NodeJS.CpuUsage }).cpu)))
+  child.send('cpu')
+  const { user, system } = await reply
+  return user + system
+}
+
+async function startChild (target: Target, certDir: string): Promise<{ child: ChildProcess, port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', target, certDir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port))
+    child.once('exit', (code) => reject(new Error(`${target} server exited with ${String(code)} before listening`)))
+  })
+  return { child, port }
+}
+
+async function stopChild (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
+}
+
+interface Measure { readonly rps: number, readonly p99: number, readonly cpuPerRequest: number }
+
+async function load ({ child, port }: { child: ChildProcess, port: number }, seconds: number): Promise<Measure> {
+  const cpuBefore = await cpuOf(child)
+  const result = await autocannon({
+    url: `https://127.0.0.1:${port}/validate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: REVIEW,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds
+  })
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(`port ${port}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`)
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest: (await cpuOf(child) - cpuBefore) / result.requests.total }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits))
+
+async function main (): Promise<void> {
+  const certDir = mkdtempSync(join(tmpdir(), 'netguard-bench-'))
+  const children: ChildProcess[] = []
+  process.once('SIGINT', () => { for (const child of children) child.kill('SIGKILL') })
+  try {
+    await ensureDevCertificates(certDir, ['127.0.0.1', 'localhost'], new Date())
+    const servers = {} as Record<Target, { child: ChildProcess, port: number }>
+    for (const target of TARGETS) {
+      servers[target] = await startChild(target, certDir)
+      children.push(servers[target].child)
+    }
+    console.log(`bench: ${CONNECTIONS} keep-alive HTTPS connections, ${ROUNDS} alternating rounds of ${DURATION_S} s each after ${WARMUP_S} s warm-up, body ${Buffer.byteLength(REVIEW)} bytes`)
+    for (const target of TARGETS) await load(servers[target], WARMUP_S)
+    const results: Record<Target, Measure[]> = { netguard: [], floor: [] }
+    for (let index = 0; index < ROUNDS; index++) {
+      for (const target of index % 2 === 0 ? TARGETS : [...TARGETS].reverse()) {
+        const result = await load(servers[target], DURATION_S)
+        console.log(`round ${index + 1} ${target.padEnd(8)} ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, server CPU ${Math.round(result.cpuPerRequest)} µs/request`)
+        results[target].push(result)
+      }
+    }
+    // Medians: the machine may be shared, and one disturbed round should not decide the ratio.
+    const summary = (measures: readonly Measure[]): Measure => ({
+      rps: median(measures.map((m) => m.rps)),
+      p99: median(measures.map((m) => m.p99)),
+      cpuPerRequest: median(measures.map((m) => m.cpuPerRequest))
+    })
+    const netguard = summary(results.netguard)
+    const floor = summary(results.floor)
+    console.log(`bench: server CPU per request: netguard ${Math.round(netguard.cpuPerRequest)} µs, floor ${Math.round(floor.cpuPerRequest)} µs (ratio ${round(netguard.cpuPerRequest / floor.cpuPerRequest)})`)
+    console.log(`bench: throughput ratio ${round(netguard.rps / floor.rps)} p99 ratio ${round(netguard.p99 / floor.p99)} ` +
+      `(netguard ${Math.round(netguard.rps)} req/s, p99 ${round(netguard.p99)} ms; floor ${Math.round(floor.rps)} req/s, p99 ${round(floor.p99)} ms)`)
+  } finally {
+    await Promise.all(children.map(stopChild))
+    rmSync(certDir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === 'serve') {
+  await serveChild(process.argv[3] as Target, process.argv[4] ?? '')
+} else {
+  await main()
+}

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Server, ServerOptions } from 'node:https'
+import { performance } from 'node:perf_hooks'
+import { fastify, LogController, type FastifyError, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { CompiledPolicy } from '../engine/policy.ts'
+import type { Mode } from '../engine/types.ts'
+import type { PolicyStatus } from '../policy/store.ts'
+import type { CertificateStatus } from '../tls/key-pair.ts'
+import { registerHealth } from './health.ts'
+import { admit, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
+
+/** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */
+export const BODY_LIMIT = 3 * 1024 * 1024
+
+/**
+ * The API server drops idle connections after 90 s and keeps up to 25 per webhook host; staying
+ * open longer means a quiet minute never costs a new TLS handshake.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000
+/** The API server gives up on a webhook after at most 30 s. */
+const REQUEST_TIMEOUT_MS = 30_000
+/** Headers arrive well before the API server's timeout, or not at all. */
+const HEADERS_TIMEOUT_MS = 10_000
+
+/** The policy in force and how it got there: a PolicyStore, or a fixed policy in tests. */
+export interface PolicySource {
+  readonly current: CompiledPolicy
+  readonly status: PolicyStatus
+}
+
+export interface AppDeps {
+  readonly policies: PolicySource
+  /** Overrides the policy's mode (`--mode`, NETGUARD_MODE). */
+  readonly mode?: Mode
+  readonly logger: Logger
+  /** The time reviews are judged at (exception expiry). @default () => new Date() */
+  readonly clock?: () => Date
+  /** The serving certificate's state, for /readyz. @default never loaded */
+  readonly certificate?: () => CertificateStatus | undefined
+  /** TLS options; without them the app only serves `inject` (tests). Never plaintext in `serve`. */
+  readonly https?: ServerOptions
+}
+
+/** Typed as HTTPS: `serve` always passes TLS options (the server's setSecureContext reloads them). */
+export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
+
+/** The webhook as a Fastify app. It never listens by itself: `serve` and tests decide where. */
+export function buildApp (deps: AppDeps): WebhookApp {
+  const clock = deps.clock ?? (() => new Date())
+  const app = fastify({
+    // Node checks the header and request timeouts on this interval (default 30 s).
+    https: deps.https === undefined ? null : { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 5_000, ...deps.https },
+    loggerInstance: deps.logger,
+    // One line per review from the route; Fastify's own request/response lines add nothing.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // While closing, reviews that still arrive on open connections are answered, not refused.
+    return503OnClosing: false
+  })
+
+  let draining = false
+  app.addHook('preClose', async () => { draining = true })
+
+  // Only JSON: every other content type gets 415 from Fastify. Our own parser, so that no error
+  // message ever quotes the body.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseReviewJson(body as string))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
+  })
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const code = error.code ?? 'NG_ERR_INTERNAL'
+    if (status >= 500) {
+      request.log.error({ err: { type: error.name, code, message: error.message, stack: error.stack } }, 'request failed')
+    } else {
+      request.log.warn({ code, status, url: request.url }, 'request rejected')
+    }
+    if (draining) reply.header('connection', 'close')
+    reply.code(status).send({ code, message: status >= 500 ? 'internal error; see the netguard log' : error.message })
+  })
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ code: 'NG_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` })
+  })
+
+  for (const point of REVIEW_POINTS) {
+    app.post(`/${point}`, async (request, reply) => {
+      const started = performance.now()
+      const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock() })
+      if (deps.logger.isLevelEnabled('info')) {
+        request.log.info(reviewSummary(point, outcome, performance.now() - started), 'review')
+      }
+      // A review finishing during shutdown closes its connection instead of leaving it idle.
+      if (draining) reply.header('connection', 'close')
+      return outcome.response
+    })
+  }
+
+  registerHealth(app, {
+    policies: deps.policies,
+    mode: deps.mode,
+    certificate: deps.certificate ?? (() => undefined),
+    draining: () => draining
+  })
+  return app
+}

@@ -1,0 +1,183 @@
+import { parse as secureParse } from 'secure-json-parse'
+import { decide, denyMessage, type Decision } from '../engine/decide.ts'
+import { evaluate, mutate } from '../engine/evaluate.ts'
+import type { CompiledPolicy } from '../engine/policy.ts'
+import { OPERATIONS, type Mode, type Operation, type ReviewContext } from '../engine/types.ts'
+import { ReviewInvalidError, ReviewJsonError } from '../errors.ts'
+import { kindKey, type KubeObject } from '../kube/types.ts'
+import { diffPatch, type PatchOperation } from '../mutation/patch.ts'
+
+// The AdmissionReview v1 contract with the API server, shared by the webhook routes and
+// `netguard review`: one decode → evaluate → decide → encode path for every front.
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1'
+
+/** Which webhook a review came to: the validating or the mutating one. */
+export type ReviewPoint = 'validate' | 'mutate'
+export const REVIEW_POINTS: readonly ReviewPoint[] = ['validate', 'mutate']
+
+export interface DecodedReview {
+  readonly uid: string
+  /** The object after the change; undefined on DELETE. */
+  readonly object: KubeObject | undefined
+  readonly context: ReviewContext
+  /** Set for requests on a subresource (`status`, `scale`): netguard has no rule for those. */
+  readonly subResource: string | undefined
+}
+
+export interface AdmissionResponse {
+  readonly uid: string
+  readonly allowed: boolean
+  readonly status?: { readonly code: 403, readonly reason: 'Forbidden', readonly message: string }
+  readonly warnings?: readonly string[]
+  readonly auditAnnotations?: Readonly<Record<string, string>>
+  readonly patchType?: 'JSONPatch'
+  /** Base64 of an RFC 6902 array. */
+  readonly patch?: string
+}
+
+export interface AdmissionReviewResponse {
+  readonly apiVersion: typeof ADMISSION_API_VERSION
+  readonly kind: 'AdmissionReview'
+  readonly response: AdmissionResponse
+}
+
+export interface ReviewOutcome {
+  readonly review: DecodedReview
+  readonly decision: Decision
+  readonly response: AdmissionReviewResponse
+}
+
+export interface AdmitOptions {
+  readonly policy: CompiledPolicy
+  /** Overrides the policy's mode (`--mode`, NETGUARD_MODE). */
+  readonly mode: Mode | undefined
+  readonly now: Date
+}
+
+/**
+ * Parses a request body. JSON.parse's own errors quote the input, and the input may hold a
+ * Route's private key, so a syntax error is reported without any of its text.
+ */
+export function parseReviewJson (text: string): unknown {
+  if (text.trim() === '') throw new ReviewJsonError('the body is empty')
+  try {
+    return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch (error) {
+    throw new ReviewJsonError(error instanceof SyntaxError ? 'syntax error' : 'it contains a forbidden __proto__ or constructor.prototype key')
+  }
+}
+
+/** Reviews one decoded body: the whole path from AdmissionReview in to AdmissionReview out. */
+export function admit (point: ReviewPoint, body: unknown, options: AdmitOptions): ReviewOutcome {
+  const review = decodeReview(body, options.now)
+  const { context } = review
+  const mode = options.mode ?? options.policy.mode
+  const object = review.subResource === undefined ? review.object : undefined
+  if (point === 'validate') {
+    const violations = review.subResource === undefined ? evaluate(object, context, options.policy) : []
+    const decision = decide(violations, [], mode)
+    return { review, decision, response: encodeResponse(review.uid, decision) }
+  }
+  const mutation = object === undefined ? undefined : mutate(object, context, options.policy)
+  const decision = decide([], mutation?.changes ?? [], mode)
+  const patch = decision.patch && object !== undefined && mutation !== undefined ? diffPatch(object, mutation.object) : []
+  return { review, decision, response: encodeResponse(review.uid, decision, patch) }
+}
+
+export function encodeResponse (uid: string, decision: Decision, patch: readonly PatchOperation[] = []): AdmissionReviewResponse {
+  const response: { -readonly [K in keyof AdmissionResponse]: AdmissionResponse[K] } = { uid, allowed: decision.allowed }
+  if (!decision.allowed) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(decision.denials) }
+  if (decision.warnings.length > 0) response.warnings = decision.warnings
+  if (Object.keys(decision.auditAnnotations).length > 0) response.auditAnnotations = decision.auditAnnotations
+  if (patch.length > 0) {
+    response.patchType = 'JSONPatch'
+    response.patch = Buffer.from(JSON.stringify(patch)).toString('base64')
+  }
+  return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response }
+}
+
+/** The fields of the one log line per review: who, what, the verdict and the rules, never the object. */
+export function reviewSummary (point: ReviewPoint, outcome: ReviewOutcome, durationMs: number): Record<string, unknown> {
+  const { review: { uid, context }, decision } = outcome
+  return {
+    point,
+    uid,
+    kind: kindKey(context.kind),
+    namespace: context.namespace,
+    name: context.name,
+    operation: context.operation,
+    verdict: decision.allowed ? 'allowed' : 'denied',
+    rules: [...new Set([...decision.violations, ...decision.changes].map((found) => found.ruleId))],
+    mode: decision.mode,
+    dryRun: context.dryRun,
+    patched: outcome.response.response.patch !== undefined,
+    durationMs: Math.round(durationMs * 1000) / 1000
+  }
+}
+
+/**
+ * Checks the shape the contract promises and builds the review context. Anything missing that
+ * a verdict depends on is an error: netguard never allows a request it could not read.
+ */
+export function decodeReview (body: unknown, now: Date): DecodedReview {
+  if (!isRecord(body)) return invalid('the body is not a JSON object')
+  if (body.apiVersion !== ADMISSION_API_VERSION) return invalid(`apiVersion must be ${ADMISSION_API_VERSION}`)
+  if (body.kind !== 'AdmissionReview') return invalid('kind must be AdmissionReview')
+  const request = body.request
+  if (!isRecord(request)) return invalid('request is missing')
+  const uid = request.uid
+  if (typeof uid !== 'string' || uid === '') return invalid('request.uid is missing')
+  const kind = request.kind
+  if (!isRecord(kind) || !isText(kind.kind) || !(kind.group === undefined || typeof kind.group === 'string')) {
+    return invalid('request.kind must have a kind and a group')
+  }
+  const operation = request.operation
+  if (!OPERATIONS.includes(operation as Operation)) return invalid(`request.operation must be one of ${OPERATIONS.join(', ')}`)
+  const object = objectField(request, 'object')
+  const oldObject = objectField(request, 'oldObject')
+  if ((operation === 'CREATE' || operation === 'UPDATE') && object === undefined) return invalid(`request.object is required for ${String(operation)}`)
+  if ((operation === 'UPDATE' || operation === 'DELETE') && oldObject === undefined) return invalid(`request.oldObject is required for ${String(operation)}`)
+  const group = kind.group ?? ''
+  const name = isText(request.name) ? request.name : (object ?? oldObject)?.metadata?.name
+  const isNamespace = group === '' && kind.kind === 'Namespace'
+  const userInfo = isRecord(request.userInfo) ? request.userInfo : {}
+  return {
+    uid,
+    object,
+    subResource: isText(request.subResource) ? request.subResource : undefined,
+    context: {
+      operation: operation as Operation,
+      kind: { group, kind: kind.kind },
+      // A Namespace is reviewed as if in itself, so namespace exemptions and exceptions apply to it.
+      namespace: isText(request.namespace) ? request.namespace : isNamespace ? name : undefined,
+      name,
+      user: {
+        username: typeof userInfo.username === 'string' ? userInfo.username : '',
+        groups: Array.isArray(userInfo.groups) ? userInfo.groups.filter((group) => typeof group === 'string') : []
+      },
+      oldObject,
+      dryRun: request.dryRun === true,
+      now
+    }
+  }
+}
+
+function objectField (request: Record<string, unknown>, field: 'object' | 'oldObject'): KubeObject | undefined {
+  const value = request[field]
+  if (value === undefined || value === null) return undefined
+  if (!isRecord(value)) return invalid(`request.${field} must be an object`)
+  return value as KubeObject
+}
+
+function invalid (reason: string): never {
+  throw new ReviewInvalidError(reason)
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isText (value: unknown): value is string {
+  return typeof value === 'string' && value !== ''
+}

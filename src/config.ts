@@ -1,0 +1,112 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { MODES, type Mode } from './engine/types.ts'
+import { UsageError } from './errors.ts'
+
+/**
+ * The package root: one level above this file both in `src/` (tsx, tests) and in `dist/`
+ * (the built server), so bundled policies and dev certificates are found from either.
+ */
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Names the development serving certificate always covers; `--dns` adds to them. */
+export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local']
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = typeof LOG_LEVELS[number]
+
+export interface Config {
+  /** Directory of policy files. @default the bundled `policies/` */
+  readonly policiesDir: string
+  /** Overrides the policy's `spec.mode` (flag, else NETGUARD_MODE). @default undefined */
+  readonly mode: Mode | undefined
+  /** @default 8443 */
+  readonly port: number
+  /** @default '0.0.0.0' */
+  readonly host: string
+  /** Serving certificate and key files; both or neither. Without them a dev pair is generated. */
+  readonly tls: { readonly certFile: string, readonly keyFile: string } | undefined
+  /** Where development certificates are kept. @default `certs/dev` in the package root */
+  readonly devCertDir: string
+  /** Names the development certificate covers: DEV_CERT_NAMES plus every `--dns`. */
+  readonly dnsNames: readonly string[]
+  /** Flag, else NETGUARD_LOG_LEVEL. @default 'info' */
+  readonly logLevel: LogLevel
+  /** netguard's own namespace (NETGUARD_NAMESPACE), always exempt. @default 'netguard' */
+  readonly ownNamespace: string
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** Flags every command that evaluates reviews accepts. */
+export const POLICY_OPTIONS = {
+  policies: { type: 'string' },
+  mode: { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies Options
+
+export const SERVE_OPTIONS = {
+  ...POLICY_OPTIONS,
+  port: { type: 'string' },
+  host: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'log-level': { type: 'string' },
+  dns: { type: 'string', multiple: true }
+} as const satisfies Options
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Parses a command's arguments strictly; unknown flags are a usage error, not a silent no-op. */
+export function parseCommandArgs<O extends Options> (args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
+type Values = Partial<ReturnType<typeof parseCommandArgs<typeof SERVE_OPTIONS>>['values']>
+
+/** Flags and environment → a deep-frozen Config; every default lives here. */
+export function buildConfig (values: Values, env: Env): Config {
+  const certFile = values.cert
+  const keyFile = values.key
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together')
+  return deepFreeze({
+    policiesDir: resolve(values.policies ?? resolve(PACKAGE_ROOT, 'policies')),
+    mode: oneOf('mode', values.mode ?? emptyToUndefined(env.NETGUARD_MODE), MODES),
+    port: port(values.port ?? '8443'),
+    host: values.host ?? '0.0.0.0',
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : undefined,
+    devCertDir: resolve(PACKAGE_ROOT, 'certs', 'dev'),
+    dnsNames: [...new Set([...DEV_CERT_NAMES, ...values.dns ?? []])],
+    logLevel: oneOf('log-level', values['log-level'] ?? emptyToUndefined(env.NETGUARD_LOG_LEVEL), LOG_LEVELS) ?? 'info',
+    ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard'
+  })
+}
+
+function oneOf<T extends string> (name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${value}"`)
+  return value as T
+}
+
+function port (text: string): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}"`)
+  return value
+}
+
+function emptyToUndefined (value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const entry of Object.values(value)) deepFreeze(entry)
+    Object.freeze(value)
+  }
+  return value
+}

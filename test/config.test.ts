@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import t from 'tap'
+import { buildConfig, PACKAGE_ROOT, parseCommandArgs, SERVE_OPTIONS } from '../src/config.ts'
+
+const configOf = (args: string[], env: Record<string, string> = {}) => buildConfig(parseCommandArgs(args, SERVE_OPTIONS).values, env)
+
+t.test('defaults: bundled policies, port 8443 on every address, dev certificates, info logs', async (t) => {
+  const config = configOf([])
+  t.equal(config.policiesDir, join(PACKAGE_ROOT, 'policies'))
+  t.ok(existsSync(join(config.policiesDir, 'services.yaml')), 'the package root holds the bundled policies')
+  t.same({ ...config, dnsNames: [...config.dnsNames] }, {
+    policiesDir: join(PACKAGE_ROOT, 'policies'),
+    mode: undefined,
+    port: 8443,
+    host: '0.0.0.0',
+    tls: undefined,
+    devCertDir: join(PACKAGE_ROOT, 'certs', 'dev'),
+    dnsNames: ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local'],
+    logLevel: 'info',
+    ownNamespace: 'netguard'
+  })
+  t.ok(Object.isFrozen(config) && Object.isFrozen(config.dnsNames), 'deep-frozen')
+})
+
+t.test('flags', async (t) => {
+  const config = configOf(['--policies', 'p', '--mode', 'audit', '--port', '9443', '--host', '127.0.0.1', '--cert', 'a.crt', '--key', 'a.key', '--log-level', 'warn', '--dns', 'x.example', '--dns', 'localhost'])
+  t.match(config, { policiesDir: resolve('p'), mode: 'audit', port: 9443, host: '127.0.0.1', tls: { certFile: resolve('a.crt'), keyFile: resolve('a.key') }, logLevel: 'warn' })
+  t.same(config.dnsNames.slice(-1), ['x.example'], 'extra names added once')
+  t.equal(config.dnsNames.filter((name) => name === 'localhost').length, 1)
+})
+
+t.test('environment: NETGUARD_MODE, NETGUARD_NAMESPACE, NETGUARD_LOG_LEVEL; flags win', async (t) => {
+  t.match(configOf([], { NETGUARD_MODE: 'audit', NETGUARD_NAMESPACE: 'guard', NETGUARD_LOG_LEVEL: 'debug' }), { mode: 'audit', ownNamespace: 'guard', logLevel: 'debug' })
+  t.match(configOf(['--mode', 'enforce'], { NETGUARD_MODE: 'audit' }), { mode: 'enforce' })
+  t.match(configOf([], { NETGUARD_MODE: '', NETGUARD_NAMESPACE: '' }), { mode: undefined, ownNamespace: 'netguard' }, 'empty means unset')
+})
+
+t.test('bad values are usage errors', async (t) => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [['--mode', 'warn'], {}, /--mode must be one of enforce, audit, not "warn"/],
+    [[], { NETGUARD_MODE: 'Audit' }, /--mode must be one of/],
+    [['--port', '70000'], {}, /--port must be a number from 0 to 65535/],
+    [['--port', '-1'], {}, /--port/],
+    [['--key', 'a.key'], {}, /--cert and --key go together/],
+    [['--log-level', 'verbose'], {}, /--log-level must be one of/],
+    [['--bogus'], {}, /Unknown option '--bogus'/],
+    [['--port'], {}, /argument missing/]
+  ]
+  for (const [args, env, message] of cases) {
+    t.throws(() => configOf(args, env), { code: 'NG_ERR_USAGE', message }, args.join(' '))
+  }
+})
