@@ -1,16 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { homedir, hostname } from 'node:os'
+import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import type { ClusterView, Mode } from '../engine/types.ts'
-import { describeClusterConfig, findClusterConfig, openKubePort, type KubePort } from '../kube/port.ts'
+import { describeClusterConfig, type ClusterConfigSource } from '../kube/cluster-config.ts'
+import { openKubePort, type KubePort } from '../kube/port.ts'
 import { NAMESPACES, NETWORK_POLICIES } from '../kube/resources.ts'
 import { Reconciler, type ReconcilerCounters, type ReconcilerOptions } from '../reconciler/controller.ts'
 import { LeaderElector, type LeaderElectionOptions } from '../reconciler/leader.ts'
 import { ClusterCaches } from './caches.ts'
 import type { CacheState, InformerOptions } from './informer.ts'
-
-const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'
 
 export interface ClusterServicesOptions {
   /** The policy in force; on change every namespace is reconciled again. */
@@ -18,17 +16,13 @@ export interface ClusterServicesOptions {
   /** `--mode`: overrides the policy's mode for the reconciler too. */
   readonly mode?: Mode
   readonly log: Logger
-  /** `--kubeconfig`; otherwise $KUBECONFIG, ~/.kube/config, then the pod's service account. */
-  readonly kubeconfig?: string
+  /** Where the API server is (Config.cluster, from findClusterConfig); undefined: no cluster. */
+  readonly cluster: ClusterConfigSource | undefined
   /** Run the reconciler (with leader election). @default true */
   readonly reconcile?: boolean
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv
-  /** Where ~/.kube/config is looked for. @default os.homedir() */
-  readonly home?: string
-  /** The Lease holder name. @default $POD_NAME, else the host name */
+  /** The Lease holder name (the pod name). @default the host name */
   readonly identity?: string
-  /** Where the Lease lives. @default $POD_NAMESPACE, else the service account's namespace, else 'netguard' */
+  /** netguard's own namespace, where the Lease lives. @default 'netguard' */
   readonly namespace?: string
   /** Timings for tests and tuning; the defaults suit a real cluster. */
   readonly tuning?: {
@@ -59,20 +53,19 @@ export interface ClusterServices {
  * starts nothing, says so once, and the server runs as before.
  */
 export function startClusterServices (options: ClusterServicesOptions): ClusterServices {
-  const env = options.env ?? process.env
   const log = options.log.child({ module: 'cluster' })
-  const source = findClusterConfig({ kubeconfig: options.kubeconfig, env, home: options.home ?? homedir(), exists: existsSync })
+  const source = options.cluster
   if (source === undefined) {
     log.info('no cluster configuration (no --kubeconfig, $KUBECONFIG or ~/.kube/config, not in a pod): running without cluster caches and reconciler')
     return { view: undefined, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => ({}), close: async () => {} }
   }
   const port = openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs })
   log.info({ source: describeClusterConfig(source) }, 'connecting to the cluster')
-  return startWithPort(port, options, env, log)
+  return startWithPort(port, options, log)
 }
 
 /** The same, on a port. */
-function startWithPort (port: KubePort, options: ClusterServicesOptions, env: NodeJS.ProcessEnv, log: Logger): ClusterServices {
+function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Logger): ClusterServices {
   const caches = new ClusterCaches(port, { ...options.tuning?.informer, log: log.child({ component: 'cache' }) })
   caches.start()
   if (options.reconcile === false) {
@@ -93,8 +86,8 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, env: No
     ...options.tuning?.leader,
     port,
     log: reconcilerLog,
-    namespace: options.namespace ?? env.POD_NAMESPACE ?? serviceAccountNamespace() ?? 'netguard',
-    identity: options.identity ?? env.POD_NAME ?? hostname(),
+    namespace: options.namespace ?? 'netguard',
+    identity: options.identity ?? hostname(),
     onStartedLeading: () => reconciler.backfill()
   })
   options.policyStore.onChange?.(() => reconciler.backfill())
@@ -111,13 +104,5 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, env: No
       await elector.stop()
       await caches.stop()
     }
-  }
-}
-
-function serviceAccountNamespace (): string | undefined {
-  try {
-    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim() || undefined
-  } catch {
-    return undefined
   }
 }

@@ -8,7 +8,7 @@ import { until } from '../helpers/wait.ts'
 
 t.test('without a cluster: no view, no reconciler, said once in the log', async (t) => {
   const { log, lines } = captureLog()
-  const services = startClusterServices({ policyStore: new TestPolicyStore(), log, env: {}, home: t.testdir() })
+  const services = startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: undefined })
   t.equal(services.view, undefined)
   t.equal(services.counters, undefined)
   t.equal(services.isLeader(), false)
@@ -18,13 +18,13 @@ t.test('without a cluster: no view, no reconciler, said once in the log', async 
   t.match(lines, [{ level: 30, module: 'cluster', msg: /^no cluster configuration .*running without cluster caches and reconciler$/ }])
 })
 
-t.test('$KUBECONFIG is found like kubectl finds it', async (t) => {
+t.test('with a kubeconfig: caches, and where they connect is logged', async (t) => {
   const fake = await FakeApiServer.start()
   t.teardown(() => fake.close())
   fake.put(NAMESPACES, { metadata: { name: 'shop' } })
   const { log, lines } = captureLog()
   const services = startClusterServices({
-    policyStore: new TestPolicyStore(), log, env: { KUBECONFIG: fake.writeKubeconfig(t.testdir()) }, home: '/nonexistent', reconcile: false, tuning: FAST_TUNING
+    policyStore: new TestPolicyStore(), log, cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, reconcile: false, tuning: FAST_TUNING
   })
   t.teardown(() => services.close())
   await until('the namespace cache', () => services.view?.list(NAMESPACES, 'shop')?.length === 1)
@@ -33,5 +33,5 @@ t.test('$KUBECONFIG is found like kubectl finds it', async (t) => {
 
 t.test('a kubeconfig that cannot be read is an error, not a silent no-cluster', async (t) => {
   const { log } = captureLog()
-  t.throws(() => startClusterServices({ policyStore: new TestPolicyStore(), log, kubeconfig: '/nonexistent', env: {} }), { code: 'NG_ERR_KUBE_CONFIG' })
+  t.throws(() => startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: { type: 'kubeconfig', files: ['/nonexistent'] } }), { code: 'NG_ERR_KUBE_CONFIG' })
 })

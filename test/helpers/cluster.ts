@@ -52,9 +52,8 @@ export function startReplica (
     policyStore: options.store ?? new TestPolicyStore(),
     mode: options.mode,
     log: logs.log,
-    kubeconfig: fake.writeKubeconfig(t.testdir(), identity),
+    cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir(), identity)] },
     reconcile: options.reconcile,
-    env: {},
     identity,
     namespace: 'netguard',
     tuning: FAST_TUNING

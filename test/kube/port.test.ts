@@ -1,5 +1,6 @@
 import t from 'tap'
-import { findClusterConfig, isKubeError, openKubePort, type KubePort, type WatchEvent } from '../../src/kube/port.ts'
+import { findClusterConfig } from '../../src/kube/cluster-config.ts'
+import { isKubeError, openKubePort, type KubePort, type WatchEvent } from '../../src/kube/port.ts'
 import { NAMESPACES, NETWORK_POLICIES, ROUTES, type ResourceType } from '../../src/kube/resources.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
 import type { TestContext } from '../helpers/tap.ts'
