@@ -5,7 +5,7 @@ import type { ClusterView, Mode } from '../engine/types.ts'
 import { describeClusterConfig, type ClusterConfigSource } from '../kube/cluster-config.ts'
 import { openKubePort, type KubePort } from '../kube/port.ts'
 import { NAMESPACES, NETWORK_POLICIES } from '../kube/resources.ts'
-import { Reconciler, type ReconcilerCounters, type ReconcilerOptions } from '../reconciler/controller.ts'
+import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from '../reconciler/controller.ts'
 import { LeaderElector, type LeaderElectionOptions } from '../reconciler/leader.ts'
 import { ClusterCaches } from './caches.ts'
 import type { CacheState, InformerOptions } from './informer.ts'
@@ -24,6 +24,8 @@ export interface ClusterServicesOptions {
   readonly identity?: string
   /** netguard's own namespace, where the Lease lives. @default 'netguard' */
   readonly namespace?: string
+  /** Told of every reconcile, repair and change of leadership (the server's metrics). */
+  readonly metrics?: ReconcilerObserver
   /** Timings for tests and tuning; the defaults suit a real cluster. */
   readonly tuning?: {
     readonly informer?: Omit<InformerOptions, 'log'>
@@ -80,7 +82,8 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     networkPolicies: caches.informer(NETWORK_POLICIES),
     policy: () => options.policyStore.current,
     mode: options.mode,
-    isLeader: () => elector.isLeader
+    isLeader: () => elector.isLeader,
+    observer: options.metrics
   })
   const elector = new LeaderElector({
     ...options.tuning?.leader,
@@ -88,7 +91,11 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     log: reconcilerLog,
     namespace: options.namespace ?? 'netguard',
     identity: options.identity ?? hostname(),
-    onStartedLeading: () => reconciler.backfill()
+    onStartedLeading: () => {
+      options.metrics?.leading?.(true)
+      reconciler.backfill()
+    },
+    onStoppedLeading: () => options.metrics?.leading?.(false)
   })
   options.policyStore.onChange?.(() => reconciler.backfill())
   reconciler.start()

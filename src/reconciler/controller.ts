@@ -23,6 +23,19 @@ export interface ReconcilerCounters {
   errors: number
 }
 
+/**
+ * Where the reconciler reports as it goes: the server's Prometheus metrics (src/metrics.ts
+ * implements it). Every hook is optional.
+ */
+export interface ReconcilerObserver {
+  /** One pass over a namespace: ok, or error (it will be retried). */
+  reconciled? (result: 'ok' | 'error'): void
+  /** A managed NetworkPolicy created or updated; in audit mode only reported. */
+  repaired? (operation: 'create' | 'update' | 'delete', mode: 'enforce' | 'audit'): void
+  /** Whether this replica holds the Lease and so is the one that writes. */
+  leading? (isLeader: boolean): void
+}
+
 export interface ReconcilerOptions {
   readonly port: KubePort
   readonly log: Logger
@@ -39,6 +52,7 @@ export interface ReconcilerOptions {
   readonly workers?: number
   /** Every namespace is looked at again this often, whatever the events said; 0: never. @default 600000 */
   readonly resyncMs?: number
+  readonly observer?: ReconcilerObserver
 }
 
 /**
@@ -116,38 +130,41 @@ export class Reconciler {
 
   private async handle (name: string): Promise<void> {
     try {
-      await this.reconcile(name)
+      if (await this.reconcile(name)) this.options.observer?.reconciled?.('ok')
       this.queue.forget(name)
     } catch (error) {
       if (isKubeError(error, 409)) {
         this.log.debug({ namespace: name }, 'write conflict (the cache was behind); retrying')
       } else {
         this.counters.errors++
+        this.options.observer?.reconciled?.('error')
         this.log.warn({ namespace: name, err: errorSummary(error) }, 'reconcile failed; retrying')
       }
       this.queue.retry(name)
     }
   }
 
-  private async reconcile (name: string): Promise<void> {
-    if (!this.options.isLeader() || this.awaitingCache(name)) return
+  /** True when the namespace was looked at (this replica leads, the cache is current, it exists). */
+  private async reconcile (name: string): Promise<boolean> {
+    if (!this.options.isLeader() || this.awaitingCache(name)) return false
     const namespace = this.options.namespaces.get(name)
-    if (namespace === undefined) return
+    if (namespace === undefined) return false
     const policy = this.options.policy()
     const verdict = namespaceVerdict(namespace, policy)
     this.counters.reconciles++
     if (verdict !== 'isolated') {
       if (verdict === 'terminating') this.log.debug({ namespace: name }, 'namespace is terminating; left alone')
-      return
+      return true
     }
     const desired = desiredNetworkPolicies(name, policy.shared.isolation)
     const actions = plan(desired, this.options.networkPolicies.list(name) ?? [])
     if ((this.options.mode ?? policy.mode) === 'audit') {
       for (const action of actions) {
         this.counters.drift++
+        this.options.observer?.repaired?.(action.type, 'audit')
         this.log.warn(describe(name, action), 'default isolation drifted (audit mode: not repaired)')
       }
-      return
+      return true
     }
     for (const action of actions) {
       const written = action.type === 'create'
@@ -155,8 +172,10 @@ export class Reconciler {
         : await this.options.port.replace(NETWORK_POLICIES, action.object)
       this.expect(name, written)
       this.counters.repairs++
+      this.options.observer?.repaired?.(action.type, 'enforce')
       this.log.info(describe(name, action), action.type === 'create' ? 'created default NetworkPolicy' : 'restored default NetworkPolicy')
     }
+    return true
   }
 
   private expect (namespace: string, written: KubeObject): void {

@@ -44,7 +44,7 @@ export interface StartedReplica {
 export function startReplica (
   t: TestContext,
   fake: FakeApiServer,
-  options: { identity?: string, store?: TestPolicyStore, mode?: ClusterServicesOptions['mode'], reconcile?: boolean } = {}
+  options: { identity?: string, store?: TestPolicyStore, mode?: ClusterServicesOptions['mode'], reconcile?: boolean, metrics?: ClusterServicesOptions['metrics'] } = {}
 ): StartedReplica {
   const identity = options.identity ?? 'replica-a'
   const logs = captureLog()
@@ -54,6 +54,7 @@ export function startReplica (
     log: logs.log,
     cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir(), identity)] },
     reconcile: options.reconcile,
+    metrics: options.metrics,
     identity,
     namespace: 'netguard',
     tuning: FAST_TUNING

@@ -207,3 +207,31 @@ t.test('closing before the caches ever synced does not hang', async (t) => {
   await services.close()
   t.equal(services.isLeader(), false)
 })
+
+t.test('reconciles, repairs and leadership are reported to the metrics', async (t) => {
+  const fake = await fakeCluster(t)
+  fake.put(NAMESPACES, isolatedNamespace('shop'))
+  const seen: string[] = []
+  const metrics = {
+    reconciled: (result: string) => seen.push(`reconciled ${result}`),
+    repaired: (operation: string, mode: string) => seen.push(`repaired ${operation} ${mode}`),
+    leading: (isLeader: boolean) => seen.push(`leading ${isLeader}`)
+  }
+  fake.failNext({ method: 'POST', path: /networkpolicies/ }, 500)
+  const { services } = startReplica(t, fake, { metrics })
+  await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
+  await settle(fake, services)
+  await services.close()
+  t.equal(seen[0], 'leading true')
+  t.equal(seen.at(-1), 'leading false')
+  t.equal(seen.filter((entry) => entry === 'repaired create enforce').length, 8, 'shop and the marker')
+  t.equal(seen.filter((entry) => entry === 'reconciled error').length, 1)
+  t.ok(seen.includes('reconciled ok'))
+
+  const audit = await fakeCluster(t)
+  audit.put(NAMESPACES, isolatedNamespace('shop'))
+  const audited: string[] = []
+  const { services: auditing } = startReplica(t, audit, { mode: 'audit', metrics: { repaired: (operation, mode) => audited.push(`${operation} ${mode}`) } })
+  await until('the drift', () => auditing.counters?.drift === 4)
+  t.same(audited, ['create audit', 'create audit', 'create audit', 'create audit'])
+})
