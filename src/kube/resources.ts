@@ -32,10 +32,14 @@ export const KNOWN_RESOURCES: readonly ResourceType[] = [
   resource('', 'v1', 'ConfigMap', 'configmaps'),
   NETWORK_POLICIES,
   INGRESSES,
+  // Served by clusters before 1.22 only; manifests and old clusters still use it.
+  resource('extensions', 'v1beta1', 'Ingress', 'ingresses'),
   ROUTES,
   NETWORK_ATTACHMENT_DEFINITIONS,
   resource('k8s.ovn.org', 'v1', 'EgressFirewall', 'egressfirewalls'),
   resource('k8s.ovn.org', 'v1', 'EgressIP', 'egressips', false),
+  // OpenShift SDN's egress firewall, the predecessor of EgressFirewall.
+  resource('network.openshift.io', 'v1', 'EgressNetworkPolicy', 'egressnetworkpolicies'),
   resource('apps', 'v1', 'Deployment', 'deployments'),
   resource('apps', 'v1', 'StatefulSet', 'statefulsets'),
   resource('apps', 'v1', 'DaemonSet', 'daemonsets'),
