@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from './engine/types.ts'
 import { UsageError } from './errors.ts'
+import { findClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
 
 /**
  * The package root: one level above this file both in `src/` (tsx, tests) and in `dist/`
@@ -33,8 +36,15 @@ export interface Config {
   readonly dnsNames: readonly string[]
   /** Flag, else NETGUARD_LOG_LEVEL. @default 'info' */
   readonly logLevel: LogLevel
-  /** netguard's own namespace (NETGUARD_NAMESPACE), always exempt. @default 'netguard' */
+  /** netguard's own namespace (NETGUARD_NAMESPACE), always exempt; its leader Lease lives there. @default 'netguard' */
   readonly ownNamespace: string
+  /**
+   * The Kubernetes API for the caches and the reconciler: `--kubeconfig`, else $KUBECONFIG, else
+   * $HOME/.kube/config, else the pod's service account. @default undefined (none: no caches, no reconciler)
+   */
+  readonly cluster: ClusterConfigSource | undefined
+  /** This replica's name in the leader Lease: POD_NAME. @default the host name */
+  readonly identity: string
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -53,7 +63,8 @@ export const SERVE_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
-  dns: { type: 'string', multiple: true }
+  dns: { type: 'string', multiple: true },
+  kubeconfig: { type: 'string' }
 } as const satisfies Options
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -83,7 +94,9 @@ export function buildConfig (values: Values, env: Env): Config {
     devCertDir: resolve(PACKAGE_ROOT, 'certs', 'dev'),
     dnsNames: [...new Set([...DEV_CERT_NAMES, ...values.dns ?? []])],
     logLevel: oneOf('log-level', values['log-level'] ?? emptyToUndefined(env.NETGUARD_LOG_LEVEL), LOG_LEVELS) ?? 'info',
-    ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard'
+    ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard',
+    cluster: findClusterConfig({ kubeconfig: values.kubeconfig === undefined ? undefined : resolve(values.kubeconfig), env, home: emptyToUndefined(env.HOME), exists: existsSync }),
+    identity: emptyToUndefined(env.POD_NAME) ?? hostname()
   })
 }
 

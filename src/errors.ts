@@ -10,3 +10,5 @@ export const ReviewInvalidError = createError<'NG_ERR_REVIEW_INVALID', 400, [str
 export const ReviewJsonError = createError<'NG_ERR_REVIEW_JSON', 400, [string]>('NG_ERR_REVIEW_JSON', 'request body is not valid JSON: %s', 400)
 export const CertificateError = createError<'NG_ERR_CERTIFICATE', 500, [string]>('NG_ERR_CERTIFICATE', '%s', 500)
 export const UsageError = createError<'NG_ERR_USAGE', 400, [string]>('NG_ERR_USAGE', '%s', 400)
+export const KubeApiError = createError<'NG_ERR_KUBE_API', 502, [string, number, string]>('NG_ERR_KUBE_API', 'Kubernetes API: %s answered %d: %s', 502)
+export const KubeConfigError = createError<'NG_ERR_KUBE_CONFIG', 500, [string, string]>('NG_ERR_KUBE_CONFIG', 'cannot use the cluster configuration %s: %s', 500)

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import type { SecureContextOptions } from 'node:tls'
 import type { Logger } from 'pino'
 import { buildApp, type WebhookApp } from './admission/app.ts'
+import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from './cluster/services.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PolicyStore } from './policy/store.ts'
@@ -16,7 +17,9 @@ export interface RunningServer {
   readonly app: WebhookApp
   readonly port: number
   readonly policies: PolicyStore
-  /** What GET /metrics exports; the reconciler adds its counters here. */
+  /** Caches and reconciler (counters, leadership, cache states); inert without a cluster. */
+  readonly cluster: ClusterServices
+  /** What GET /metrics exports: reviews, policy reloads, the reconciler's passes and repairs. */
   readonly metrics: Metrics
   /** The development CA file, when serving a generated certificate. */
   readonly devCaFile: string | undefined
@@ -29,10 +32,13 @@ export interface StartOptions {
   readonly clock?: () => Date
   /** Debounce of the policy and certificate watchers. @default their own */
   readonly debounceMs?: number
+  /** Timings of the caches, Lease and reconciler (tests). @default their own */
+  readonly clusterTuning?: ClusterServicesOptions['tuning']
 }
 
 /**
- * `netguard serve` minus the process: policy store (watching) → certificate (given files,
+ * `netguard serve` minus the process: policy store (watching) → cluster caches and reconciler
+ * (when there is a cluster; the server does not wait for them) → certificate (given files,
  * watched; or a development pair) → app → listen. Tests and the benchmark start it in-process.
  */
 export async function startServer (config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
@@ -42,16 +48,28 @@ export async function startServer (config: Config, logger: Logger, options: Star
     debounceMs: options.debounceMs
   })
   let watcher: KeyPairWatcher | undefined
+  let cluster: ClusterServices | undefined
+  const metrics = new Metrics()
+  metrics.observePolicy(() => policies.status)
   try {
+    cluster = startClusterServices({
+      policyStore: policies,
+      mode: config.mode,
+      log: logger,
+      metrics,
+      cluster: config.cluster,
+      namespace: config.ownNamespace,
+      identity: config.identity,
+      tuning: options.clusterTuning
+    })
     const { pair, devCaFile, certificate } = await loadCertificate(config, clock)
-    const metrics = new Metrics()
-    metrics.observePolicy(() => policies.status)
     const app = buildApp({
       policies,
       metrics,
       mode: config.mode,
       logger,
       clock,
+      cluster: cluster.view,
       certificate: () => watcher?.status ?? certificate,
       https: secureContext(pair)
     })
@@ -71,20 +89,24 @@ export async function startServer (config: Config, logger: Logger, options: Star
       logger.info({ caFile: devCaFile, notAfter: pair.notAfter.toISOString() }, 'serving a development certificate; clients trust it with this CA file')
     }
     logger.info({ mode: config.mode ?? policies.current.mode, sources: policies.current.sources }, 'netguard is serving')
+    const services = cluster
     return {
       app,
       port: (app.server.address() as AddressInfo).port,
       policies,
+      cluster: services,
       metrics,
       devCaFile,
       close: async () => {
         watcher?.close()
         policies.close()
         await app.close()
+        await services.close()
       }
     }
   } catch (error) {
     policies.close()
+    await cluster?.close()
     throw error
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
 import { buildConfig, PACKAGE_ROOT, parseCommandArgs, SERVE_OPTIONS } from '../src/config.ts'
@@ -18,7 +19,9 @@ t.test('defaults: bundled policies, port 8443 on every address, dev certificates
     devCertDir: join(PACKAGE_ROOT, 'certs', 'dev'),
     dnsNames: ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local'],
     logLevel: 'info',
-    ownNamespace: 'netguard'
+    ownNamespace: 'netguard',
+    cluster: undefined,
+    identity: hostname()
   })
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.dnsNames), 'deep-frozen')
 })
@@ -50,4 +53,14 @@ t.test('bad values are usage errors', async (t) => {
   for (const [args, env, message] of cases) {
     t.throws(() => configOf(args, env), { code: 'NG_ERR_USAGE', message }, args.join(' '))
   }
+})
+
+t.test('the cluster: --kubeconfig, $KUBECONFIG, $HOME/.kube/config, the service account, or none; POD_NAME', async (t) => {
+  const home = t.testdir({ '.kube': { config: 'apiVersion: v1' } })
+  t.same(configOf(['--kubeconfig', 'k.yaml'], { KUBECONFIG: '/a' }).cluster, { type: 'kubeconfig', files: [resolve('k.yaml')] })
+  t.same(configOf([], { KUBECONFIG: '/a:/b', HOME: home }).cluster, { type: 'kubeconfig', files: ['/a', '/b'] })
+  t.same(configOf([], { HOME: home }).cluster, { type: 'kubeconfig', files: [join(home, '.kube', 'config')] })
+  t.same(configOf([], { KUBERNETES_SERVICE_HOST: '172.30.0.1', KUBERNETES_SERVICE_PORT: '443' }).cluster, { type: 'in-cluster' })
+  t.equal(configOf([], { HOME: join(home, 'nowhere') }).cluster, undefined)
+  t.equal(configOf([], { POD_NAME: 'netguard-7d9f-abcde' }).identity, 'netguard-7d9f-abcde')
 })

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { fastify, LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import type { Mode } from '../engine/types.ts'
+import type { ClusterView, Mode } from '../engine/types.ts'
 import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
 import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly clock?: () => Date
   /** The serving certificate's state, for /readyz. @default never loaded */
   readonly certificate?: () => CertificateStatus | undefined
+  /** Cluster state from the informer caches, for the rules that need it; absent without a cluster. */
+  readonly cluster?: ClusterView
   /** Review counters for GET /metrics; without them the app has no /metrics route. */
   readonly metrics?: Metrics
   /** TLS options; without them the app only serves `inject` (tests). Never plaintext in `serve`. */
@@ -99,7 +101,7 @@ export function buildApp (deps: AppDeps): WebhookApp {
   for (const point of REVIEW_POINTS) {
     app.post(`/${point}`, async (request, reply) => {
       const started = performance.now()
-      const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock() })
+      const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock(), cluster: deps.cluster })
       const elapsedMs = performance.now() - started
       if (deps.logger.isLevelEnabled('info')) {
         request.log.info(reviewSummary(point, outcome, elapsedMs), 'review')

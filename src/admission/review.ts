@@ -2,7 +2,7 @@ import { parse as secureParse } from 'secure-json-parse'
 import { decide, denyMessage, type Decision } from '../engine/decide.ts'
 import { evaluate, mutate } from '../engine/evaluate.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import { OPERATIONS, type Mode, type Operation, type ReviewContext } from '../engine/types.ts'
+import { OPERATIONS, type ClusterView, type Mode, type Operation, type ReviewContext } from '../engine/types.ts'
 import { ReviewInvalidError, ReviewJsonError } from '../errors.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { diffPatch, type PatchOperation } from '../mutation/patch.ts'
@@ -53,6 +53,8 @@ export interface AdmitOptions {
   /** Overrides the policy's mode (`--mode`, NETGUARD_MODE). */
   readonly mode: Mode | undefined
   readonly now: Date
+  /** Cluster state for the rules that compare against it (the informer caches); absent offline. */
+  readonly cluster?: ClusterView
 }
 
 /**
@@ -70,7 +72,8 @@ export function parseReviewJson (text: string): unknown {
 
 /** Reviews one decoded body: the whole path from AdmissionReview in to AdmissionReview out. */
 export function admit (point: ReviewPoint, body: unknown, options: AdmitOptions): ReviewOutcome {
-  const review = decodeReview(body, options.now)
+  const decoded = decodeReview(body, options.now)
+  const review = options.cluster === undefined ? decoded : { ...decoded, context: { ...decoded.context, cluster: options.cluster } }
   const { context } = review
   const mode = options.mode ?? options.policy.mode
   const object = review.subResource === undefined ? review.object : undefined

@@ -10,6 +10,7 @@ commands:
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
   check     evaluate manifest files offline: netguard check -f FILE|DIR ...
+  audit     review every object in a cluster as enforcement would; PolicyReports
 
 run "netguard <command> --help" for the options of a command`
 
@@ -18,7 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serve,
   review: async () => (await import('./review.ts')).review,
   certs: async () => (await import('./certs.ts')).certs,
-  check: async () => (await import('./check.ts')).checkCommand
+  check: async () => (await import('./check.ts')).checkCommand,
+  audit: async () => (await import('./audit.ts')).auditCommand
 }
 
 export async function runCli (argv: readonly string[], io: CliIO): Promise<number> {

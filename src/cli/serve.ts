@@ -15,8 +15,11 @@ const USAGE = `usage: netguard serve [options]
                         without them a development CA and certificate go to certs/dev/
   --dns NAME            extra name for the development certificate (repeatable)
   --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (env NETGUARD_LOG_LEVEL)
+  --kubeconfig FILE     the cluster for the caches and the reconciler (default: $KUBECONFIG,
+                        ~/.kube/config, else the pod's service account; none: serve without them)
 
-env NETGUARD_NAMESPACE: netguard's own namespace, always exempt (default netguard)`
+env NETGUARD_NAMESPACE: netguard's own namespace, always exempt, home of its leader Lease (default netguard)
+env POD_NAME: this replica's name in the leader Lease (default: the host name)`
 
 /** How long in-flight reviews get to finish after SIGTERM before the process exits anyway. */
 const GRACE_MS = 10_000

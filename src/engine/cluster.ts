@@ -1,6 +1,9 @@
 import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
+import type { Labels } from './selector-settings.ts'
 import type { Finding, ReviewContext } from './types.ts'
+
+export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }
 
 /** Setting shared by every rule that needs cluster state: what to answer while it is unknown. */
 export const WhenUnknownSchema = Type.Enum(['warn', 'deny'], {
@@ -33,4 +36,22 @@ export function clusterObjects (
 /** True when two objects are the same object (an UPDATE sees its own earlier version in the cache). */
 export function sameObject (a: KubeObject, b: KubeObject): boolean {
   return a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace
+}
+
+/**
+ * The labels of the request's namespace, or undefined when they are not known. For a Namespace
+ * itself they are the labels it had before this request (its own on CREATE), so a request
+ * cannot exempt itself by adding a label; for other objects they come from the cluster view.
+ */
+export function namespaceLabels (context: ReviewContext, object?: KubeObject): Labels | undefined {
+  if (context.kind.group === '' && context.kind.kind === 'Namespace') {
+    const own = context.operation === 'CREATE' ? object : context.oldObject
+    if (own !== undefined) return own.metadata?.labels ?? {}
+  }
+  const name = context.namespace
+  if (name === undefined || context.cluster === undefined) return undefined
+  // The fast path is list(Namespace, name); a view that files Namespaces under no namespace is searched whole.
+  const named = (candidate: KubeObject): boolean => candidate.metadata?.name === name
+  const namespace = context.cluster.list(NAMESPACE_KIND_REF, name)?.find(named) ?? context.cluster.list(NAMESPACE_KIND_REF)?.find(named)
+  return namespace === undefined ? undefined : namespace.metadata?.labels ?? {}
 }

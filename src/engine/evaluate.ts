@@ -10,11 +10,11 @@ import type { Change, ReviewContext, Violation } from './types.ts'
  */
 export function evaluate (object: KubeObject | undefined, context: ReviewContext, policy: CompiledPolicy): Violation[] {
   const subject = context.operation === 'DELETE' ? context.oldObject : object
-  if (subject === undefined || isExempt(context, policy)) return []
+  if (subject === undefined || isExempt(context, policy, object)) return []
   const violations: Violation[] = []
   for (const { rule, action, settings } of policy.validations.get(kindKey(context.kind)) ?? []) {
     if (action === 'off' || !rule.operations.includes(context.operation)) continue
-    if (findException(rule.id, context, policy) !== undefined) continue
+    if (findException(rule.id, context, policy, object) !== undefined) continue
     try {
       for (const finding of rule.check(subject, context, settings)) {
         violations.push({ ...finding, ruleId: rule.id, action: mildest(action, finding.action) })
@@ -49,12 +49,12 @@ export interface MutationResult {
  * but not applied; the caller diffs `object` against the input to build the patch.
  */
 export function mutate (object: KubeObject, context: ReviewContext, policy: CompiledPolicy): MutationResult {
-  if (isExempt(context, policy)) return { object, changes: [] }
+  if (isExempt(context, policy, object)) return { object, changes: [] }
   let current = object
   const changes: Change[] = []
   for (const { rule, action, settings } of policy.mutations.get(kindKey(context.kind)) ?? []) {
     if (action === 'off' || !rule.operations.includes(context.operation)) continue
-    if (findException(rule.id, context, policy) !== undefined) continue
+    if (findException(rule.id, context, policy, object) !== undefined) continue
     const result = rule.mutate(current, context, settings)
     if (result === undefined) continue
     changes.push({ ruleId: rule.id, action, message: result.message })

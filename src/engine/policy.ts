@@ -1,4 +1,5 @@
 import type { GlobSet } from './glob.ts'
+import type { LabelMatcher } from './selector-settings.ts'
 import type { MutationRule, ValidationRule } from './rule.ts'
 import type { Action, Mode, MutationAction } from './types.ts'
 
@@ -10,6 +11,8 @@ export interface CompiledPolicy {
   /** Rules to run, keyed by `kindKey` of the object kind, in catalog order. */
   readonly validations: ReadonlyMap<string, readonly ConfiguredRule<ValidationRule, Action>[]>
   readonly mutations: ReadonlyMap<string, readonly ConfiguredRule<MutationRule, MutationAction>[]>
+  /** Policy-level settings that rules and the reconciler share. */
+  readonly shared: SharedSettings
   /** Files the policy was read from. */
   readonly sources: readonly string[]
 }
@@ -24,13 +27,37 @@ export interface Exemptions {
   readonly namespaces: GlobSet
   readonly users: GlobSet
   readonly groups: GlobSet
+  /** Namespaces whose labels match this are exempt too (labels come from ReviewContext.cluster). */
+  readonly namespaceSelector: LabelMatcher | undefined
 }
 
 export interface CompiledException {
   readonly name: string
   readonly rules: ReadonlySet<string>
   readonly namespaces: GlobSet
+  /** When set, the namespace must also carry matching labels. */
+  readonly namespaceSelector: LabelMatcher | undefined
   readonly reason: string
   /** First instant at which the exception no longer applies. */
   readonly expiresAt: Date | undefined
+}
+
+/** Settings outside any one rule, passed to every rule's `compile` and read by the reconciler. */
+export interface SharedSettings {
+  readonly isolation: IsolationSettings
+}
+
+/** Which namespaces are isolated, and the NetworkPolicies the reconciler keeps in each. */
+export interface IsolationSettings {
+  /** Namespaces labelled `label: value` are isolated; NS-ISOLATION labels new namespaces so. */
+  readonly label: string
+  readonly value: string
+  readonly networkPolicies: readonly ManagedNetworkPolicy[]
+}
+
+/** One NetworkPolicy netguard owns: its name, extra labels, and its spec as declared. */
+export interface ManagedNetworkPolicy {
+  readonly name: string
+  readonly labels: Readonly<Record<string, string>>
+  readonly spec: Readonly<Record<string, unknown>>
 }

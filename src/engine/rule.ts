@@ -1,5 +1,6 @@
 import type { Static, TObject } from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
+import type { SharedSettings } from './policy.ts'
 import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
 
 /**
@@ -19,7 +20,11 @@ interface RuleBase<S extends TObject, C> {
   readonly settings: S
   /** Value of every setting when the policy leaves it out. */
   readonly defaults: Required<Static<S>>
-  compile (settings: Required<Static<S>>): C
+  /**
+   * `shared` holds policy-level settings some rules follow (e.g. the isolation label); the policy
+   * compiler always passes it, a test calling `compile` directly may leave it out.
+   */
+  compile (settings: Required<Static<S>>, shared?: SharedSettings): C
 }
 
 export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {

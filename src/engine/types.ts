@@ -50,7 +50,9 @@ export interface ClusterView {
   /**
    * Objects of a kind (in one namespace, or all when `namespace` is undefined). Undefined when the
    * view does not know that kind yet (cache not synced, or no state given): rules must then answer
-   * as the policy says for unknown state, never as if the cluster were empty.
+   * as the policy says for unknown state, never as if the cluster were empty. A Namespace's own
+   * namespace is itself: `list(Namespace, 'shop')` gives the Namespace `shop` (its labels are how
+   * a policy matches namespaces by selector; see namespaceLabels in cluster.ts).
    */
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
 }

@@ -1,15 +1,15 @@
 import type { KubeObject } from '../kube/types.ts'
 
-/** The label that marks a namespace for default isolation, and its one isolating value. */
+/** The default label that marks a namespace for isolation, and its one isolating value (policy `spec.isolation`). */
 export const ISOLATION_LABEL = 'netguard.io/isolation'
 export const ISOLATED = 'default-deny'
 
 /** The namespace as it should be: labelled for isolation, every other label kept. Pure. */
-export function desiredNamespace (namespace: KubeObject): KubeObject {
+export function desiredNamespace (namespace: KubeObject, label = ISOLATION_LABEL, value = ISOLATED): KubeObject {
   const metadata = namespace.metadata ?? {}
-  return { ...namespace, metadata: { ...metadata, labels: { ...metadata.labels, [ISOLATION_LABEL]: ISOLATED } } }
+  return { ...namespace, metadata: { ...metadata, labels: { ...metadata.labels, [label]: value } } }
 }
 
-export function isolationLabel (object: KubeObject | undefined): string | undefined {
-  return object?.metadata?.labels?.[ISOLATION_LABEL]
+export function isolationLabel (object: KubeObject | undefined, label = ISOLATION_LABEL): string | undefined {
+  return object?.metadata?.labels?.[label]
 }

@@ -1,11 +1,13 @@
 import { compileGlobs } from '../engine/glob.ts'
-import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
+import { compileLabelSelector, type LabelMatcher } from '../engine/selector-settings.ts'
+import type { CompiledException, CompiledPolicy, ConfiguredRule, IsolationSettings } from '../engine/policy.ts'
 import { RULES } from '../engine/rules/index.ts'
 import { SettingError, type MutationRule, type ValidationRule } from '../engine/rule.ts'
 import { kindKey } from '../kube/types.ts'
 import type { Action, Mode, MutationAction } from '../engine/types.ts'
 import { PolicyInvalidError } from '../errors.ts'
 import { formatPath, formatProblem, type SourceDocument, type SourceProblem } from './parse.ts'
+import { compileIsolation, DEFAULT_ISOLATION } from './isolation.ts'
 import { PolicyDocumentSchema, type PolicyDocument } from './schema.ts'
 import { schemaProblems } from './schema-problems.ts'
 
@@ -52,6 +54,15 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   let namespacesNamed = false
   const exceptions: CompiledException[] = []
   const entries = new Map<string, Located<RuleEntry>>()
+  const exemptSelectors: LabelMatcher[] = []
+  let isolation: Located<IsolationSettings> | undefined
+  const selector = (document: SourceDocument, path: (string | number)[], value: Parameters<typeof compileLabelSelector>[0] | undefined): LabelMatcher | undefined => {
+    if (value === undefined) return undefined
+    const compiled = compileLabelSelector(value)
+    if ('matches' in compiled) return compiled
+    problem(document, [...path, ...compiled.path], compiled.problem)
+    return undefined
+  }
 
   for (const { value: { spec }, document } of documents) {
     if (spec.mode !== undefined) {
@@ -64,6 +75,16 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     exempt.namespaces.push(...spec.exemptions?.namespaces ?? [])
     exempt.users.push(...spec.exemptions?.users ?? [])
     exempt.groups.push(...spec.exemptions?.groups ?? [])
+    const exemptSelector = selector(document, ['spec', 'exemptions', 'namespaceSelector'], spec.exemptions?.namespaceSelector)
+    if (exemptSelector !== undefined) exemptSelectors.push(exemptSelector)
+    if (spec.isolation !== undefined) {
+      if (isolation !== undefined) {
+        problem(document, ['spec', 'isolation'], `isolation is already configured in ${isolation.document.file}; configure it in one place`)
+      }
+      const compiled = compileIsolation(spec.isolation)
+      if ('problem' in compiled) problem(document, ['spec', 'isolation', ...compiled.path], compiled.problem)
+      else isolation ??= { value: compiled, document }
+    }
     for (const [index, exception] of (spec.exceptions ?? []).entries()) {
       if (exceptions.some((known) => known.name === exception.name)) {
         problem(document, ['spec', 'exceptions', index, 'name'], `duplicate exception name "${exception.name}"`)
@@ -76,6 +97,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
         name: exception.name,
         rules: new Set(exception.rules),
         namespaces: compileGlobs(exception.namespaces ?? ['*']),
+        namespaceSelector: selector(document, ['spec', 'exceptions', index, 'namespaceSelector'], exception.namespaceSelector),
         reason: exception.reason,
         expiresAt: expiresAt ?? undefined
       })
@@ -93,6 +115,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   const namespaces = [...(namespacesNamed ? exempt.namespaces : DEFAULT_EXEMPT_NAMESPACES), ownNamespace]
   // netguard's own service accounts (the reconciler among them) must never be blocked by netguard.
   const users = [...exempt.users, `system:serviceaccount:${ownNamespace}:*`]
+  const shared = { isolation: isolation?.value ?? DEFAULT_ISOLATION }
   const validations = new Map<string, ConfiguredRule<ValidationRule, Action>[]>()
   const mutations = new Map<string, ConfiguredRule<MutationRule, MutationAction>[]>()
   for (const rule of RULES) {
@@ -100,7 +123,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     const { action, ...overrides } = entry?.value ?? {}
     let settings: unknown
     try {
-      settings = rule.compile({ ...rule.defaults, ...overrides })
+      settings = rule.compile({ ...rule.defaults, ...overrides }, shared)
     } catch (error) {
       if (!(error instanceof SettingError) || entry === undefined) throw error
       problem(entry.document, ['spec', 'rules', rule.id, ...error.path], error.message)
@@ -120,13 +143,20 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     exemptions: {
       namespaces: compileGlobs(namespaces),
       users: compileGlobs(users),
-      groups: compileGlobs(exempt.groups)
+      groups: compileGlobs(exempt.groups),
+      namespaceSelector: anyOf(exemptSelectors)
     },
     exceptions,
     validations,
     mutations,
+    shared,
     sources: [...new Set(documents.map(({ document }) => document.file))]
   })
+}
+
+function anyOf (matchers: readonly LabelMatcher[]): LabelMatcher | undefined {
+  if (matchers.length <= 1) return matchers[0]
+  return { matches: (labels) => matchers.some((matcher) => matcher.matches(labels)) }
 }
 
 function append<T> (map: Map<string, T[]>, key: string, value: T): void {

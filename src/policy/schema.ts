@@ -2,6 +2,8 @@ import Type, { type Static, type TObject } from 'typebox'
 import { RULES } from '../engine/rules/index.ts'
 import type { Rule } from '../engine/rule.ts'
 import { ACTIONS, MODES, MUTATION_ACTIONS } from '../engine/types.ts'
+import { LabelSelectorSchema } from '../engine/selector-settings.ts'
+import { IsolationSchema } from './isolation.ts'
 
 export const POLICY_API_VERSION = 'netguard.io/v1alpha1'
 export const POLICY_KIND = 'NetworkGuardPolicy'
@@ -28,18 +30,21 @@ export const PolicyDocumentSchema = Type.Object({
     exemptions: Type.Optional(Type.Object({
       namespaces: Type.Optional(Globs),
       users: Type.Optional(Globs),
-      groups: Type.Optional(Globs)
+      groups: Type.Optional(Globs),
+      namespaceSelector: Type.Optional(LabelSelectorSchema)
     }, { additionalProperties: false })),
     exceptions: Type.Optional(Type.Array(Type.Object({
       name: Type.String({ minLength: 1 }),
       rules: Type.Array(Type.Enum(ruleIds), { minItems: 1 }),
       namespaces: Type.Optional(Globs),
+      namespaceSelector: Type.Optional(LabelSelectorSchema),
       reason: Type.String({ minLength: 1 }),
       expires: Type.Optional(Type.String({
         pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
         description: 'a date (2027-01-31) or an RFC 3339 time (2027-01-31T18:00:00Z)'
       }))
     }, { additionalProperties: false }))),
+    isolation: Type.Optional(IsolationSchema),
     rules: Type.Optional(Type.Object(
       Object.fromEntries(RULES.map((rule) => [rule.id, Type.Optional(ruleEntrySchema(rule))])),
       { additionalProperties: false }

@@ -23,7 +23,7 @@ t.test('every problem of a file is reported with file, line, field and what was 
   const found = await problems('invalid')
   t.equal(found.length, 6)
   t.equal(found[0], 'invalid/policy.yaml:4: spec.mode: expected one of "enforce", "audit", got "strict"')
-  t.equal(found[1], 'invalid/policy.yaml:6: spec.exemptions.namespace: unknown field; expected one of: namespaces, users, groups')
+  t.equal(found[1], 'invalid/policy.yaml:6: spec.exemptions.namespace: unknown field; expected one of: namespaces, users, groups, namespaceSelector')
   t.match(found[2], /^invalid\/policy\.yaml:9: spec\.exceptions\[0\]\.rules\[0\]: expected one of "SVC-NODEPORT", .*got "SVC-NODEPOR"$/)
   t.equal(found[3], 'invalid/policy.yaml:11: spec.exceptions[0].expires: expected a date (2027-01-31) or an RFC 3339 time (2027-01-31T18:00:00Z), got "next week"')
   t.equal(found[4], 'invalid/policy.yaml:14: spec.rules.SVC-NODEPORT.action: expected one of "deny", "warn", "audit", "off", got "block"')

@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { annotation, CLASS_ANNOTATION, INGRESS_KINDS, ingressSpec } from './ingress.ts'
 
 const FIELDS = ['ingressClassName', 'annotation'] as const

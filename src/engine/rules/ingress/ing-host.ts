@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { compileHostSuffixSettings, displayHost, hostSuffixFinding, HostSuffixSettings, isWildcardHost, normalizeHost } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { defaultBackend, INGRESS_KINDS, ingressRules, ruleHost } from './ingress.ts'
 
 /**

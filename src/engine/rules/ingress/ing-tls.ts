@@ -3,7 +3,7 @@ import { compileGlobs } from '../../glob.ts'
 import { displayHost, normalizeHost, tlsHostCovers } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { annotation, INGRESS_KINDS, ingressRules, okdTermination, OKD_TERMINATION_ANNOTATION, ruleHost, tlsEntries } from './ingress.ts'
 
 const ALLOW_HTTP_ANNOTATION = 'kubernetes.io/ingress.allow-http'

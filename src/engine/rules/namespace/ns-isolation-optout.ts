@@ -3,9 +3,6 @@ import { ISOLATED, ISOLATION_LABEL, isolationLabel } from '../../../mutation/nam
 import { defineRule } from '../../rule.ts'
 import { NAMESPACE_KIND } from './namespace.ts'
 
-const PATH = `metadata.labels["${ISOLATION_LABEL}"]`
-const FIX = `keep ${ISOLATION_LABEL}: ${ISOLATED}, or ask a cluster admin for an exception`
-
 /** Tenants cannot quietly undo their namespace's isolation; exempt users and groups can. */
 export const nsIsolationOptOut = defineRule({
   type: 'validate',
@@ -13,19 +10,22 @@ export const nsIsolationOptOut = defineRule({
   kinds: NAMESPACE_KIND,
   operations: ['CREATE', 'UPDATE'],
   defaultAction: 'deny',
-  summary: 'removing the isolation label or setting it to anything but default-deny (e.g. none)',
+  summary: 'removing the isolation label or setting it to anything but its isolating value (e.g. none)',
   settings: Type.Object({}),
   defaults: {},
-  compile: () => undefined,
-  check (object, context) {
-    const value = isolationLabel(object)
-    if (value === ISOLATED) return []
+  compile (_settings, shared) {
+    const { label, value } = shared?.isolation ?? { label: ISOLATION_LABEL, value: ISOLATED }
+    return { label, value, path: `metadata.labels["${label}"]`, fix: `keep ${label}: ${value}, or ask a cluster admin for an exception` }
+  },
+  check (object, context, { label, value: isolated, path, fix }) {
+    const value = isolationLabel(object, label)
+    if (value === isolated) return []
     if (context.operation === 'CREATE') {
       if (value === undefined) return []
-      return [{ path: PATH, message: `${PATH} ${JSON.stringify(value)} opts the namespace out of isolation`, fix: FIX }]
+      return [{ path, message: `${path} ${JSON.stringify(value)} opts the namespace out of isolation`, fix }]
     }
-    if (isolationLabel(context.oldObject) !== ISOLATED) return []
-    const change = value === undefined ? 'removing' : `setting it to ${JSON.stringify(value)}`
-    return [{ path: PATH, message: `${change === 'removing' ? 'removing ' + PATH : `${PATH}: ${change}`} opts the namespace out of isolation`, fix: FIX }]
+    if (isolationLabel(context.oldObject, label) !== isolated) return []
+    const message = value === undefined ? `removing ${path}` : `${path}: setting it to ${JSON.stringify(value)}`
+    return [{ path, message: `${message} opts the namespace out of isolation`, fix }]
   }
 })

@@ -5,7 +5,8 @@ import { NAMESPACE_KIND } from './namespace.ts'
 
 /**
  * New namespaces are isolated by default: whatever creates them (oc new-project, GitOps,
- * kubectl create namespace), they get the label that the default NetworkPolicies follow.
+ * kubectl create namespace), they get the label that the default NetworkPolicies follow
+ * (policy `spec.isolation.label` / `value`, netguard.io/isolation: default-deny by default).
  */
 export const nsIsolation = defineRule({
   type: 'mutate',
@@ -13,12 +14,12 @@ export const nsIsolation = defineRule({
   kinds: NAMESPACE_KIND,
   operations: ['CREATE'],
   defaultAction: 'mutate',
-  summary: `a namespace created without the isolation label gets ${ISOLATION_LABEL}: ${ISOLATED}`,
+  summary: 'a namespace created without the isolation label (spec.isolation, netguard.io/isolation by default) gets it',
   settings: Type.Object({}),
   defaults: {},
-  compile: () => undefined,
-  mutate (object) {
-    if (isolationLabel(object) !== undefined) return undefined
-    return { object: desiredNamespace(object), message: `adds label ${ISOLATION_LABEL}=${ISOLATED}` }
+  compile: (_settings, shared) => ({ label: shared?.isolation.label ?? ISOLATION_LABEL, value: shared?.isolation.value ?? ISOLATED }),
+  mutate (object, _context, { label, value }) {
+    if (isolationLabel(object, label) !== undefined) return undefined
+    return { object: desiredNamespace(object, label, value), message: `adds label ${label}=${value}` }
   }
 })

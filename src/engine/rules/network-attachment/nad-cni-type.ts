@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding, ReviewContext } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import {
   allowancesIn, allowsGlob, baseline, compilePerNamespace, DangerousSettingsSchema, describeGlobs, offer,
   PerNamespaceSchema, type Allowance, type DangerousSetting

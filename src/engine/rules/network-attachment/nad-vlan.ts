@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import {
   allowancesIn, allowsVlan, baseline, compilePerNamespace, compileVlans, describeVlans, offer, PerNamespaceSchema, VlansSchema,
   type Allowance

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { podTemplate, POD_KINDS } from './pod-template.ts'
 
 /** A host-network pod shares the node's interfaces: NetworkPolicy does not apply to it. */

@@ -3,7 +3,7 @@ import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { asList, asObject } from '../network-attachment/json.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { podTemplate, POD_KINDS } from './pod-template.ts'
 
 const CONTAINER_LISTS = ['containers', 'initContainers'] as const

@@ -5,7 +5,7 @@ import { compileGlobs } from '../../glob.ts'
 import { selectorMatches } from '../../label-selector.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { NETWORK_POLICY_KIND } from '../network-policy/network-policy.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { POD_KINDS, podTemplate, type PodTemplate } from './pod-template.ts'
 
 function labelsOf (template: PodTemplate | undefined): Readonly<Record<string, unknown>> {

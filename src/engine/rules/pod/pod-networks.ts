@@ -8,7 +8,7 @@ import {
   forbiddenOverlap, offer, PerNamespaceSchema, type Allowance, type ForbiddenCidrs
 } from '../network-attachment/allowances.ts'
 import { DEFAULT_FORBIDDEN_CIDRS } from '../network-attachment/nad-ipam-range.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { DEFAULT_NETWORK_ANNOTATION, NETWORKS_ANNOTATION, parseNetworksAnnotation, type NetworkSelection } from './networks-annotation.ts'
 import { podTemplate, POD_KINDS } from './pod-template.ts'
 

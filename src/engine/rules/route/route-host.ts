@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { compileHostSuffixSettings, displayHost, hostSuffixFinding, HostSuffixSettings, parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { isSubdomainRoute, ROUTE_KIND, routeHost, routeHostText } from './route.ts'
 
 /**

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { ROUTE_KIND, routeTls, tlsField } from './route.ts'
 
 const POLICIES = ['None', 'Redirect', 'Allow'] as const

@@ -3,7 +3,7 @@ import { compileGlobs } from '../../glob.ts'
 import { displayHost, isWildcardHost, parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace } from '../service/service.ts'
+import { inNamespace } from '../../messages.ts'
 import { isSubdomainRoute, ROUTE_KIND, routeHostText, routeSpec } from './route.ts'
 
 /** A wildcard Route answers for every host of a domain, including ones other teams would use. */

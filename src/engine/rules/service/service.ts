@@ -1,5 +1,4 @@
 import type { KubeObject, Service } from '../../../kube/types.ts'
-import type { ReviewContext } from '../../types.ts'
 
 export const SERVICE_KIND = [{ group: '', kind: 'Service' }] as const
 
@@ -13,7 +12,7 @@ export function serviceSpec (object: KubeObject): NonNullable<Service['spec']> {
   return (object as Service).spec ?? {}
 }
 
-/** `namespace shop`, or `this namespace` for an object checked without one. */
-export function inNamespace (context: ReviewContext): string {
-  return context.namespace === undefined ? 'in this namespace' : `in namespace ${context.namespace}`
+/** A list field as a list: input is untrusted, and a malformed field counts as absent. */
+export function listField<T> (value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : []
 }

@@ -3,7 +3,8 @@ import { AddressSet, parseAddress } from '../../net/address-set.ts'
 import { compileNamespaceCidrs, NamespaceCidrsSchema } from '../../net/namespace-cidrs.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace, SERVICE_KIND, serviceSpec } from './service.ts'
+import { inNamespace } from '../../messages.ts'
+import { listField, SERVICE_KIND, serviceSpec } from './service.ts'
 
 /** externalIPs let any tenant intercept traffic to an address (CVE-2020-8554): none by default. */
 export const svcExternalIp = defineRule({
@@ -20,7 +21,7 @@ export const svcExternalIp = defineRule({
   defaults: { allowedCidrs: [], namespaceCidrs: [] },
   compile: (settings) => compileNamespaceCidrs('allowedCidrs', settings.allowedCidrs, settings.namespaceCidrs),
   check (object, context, allowedCidrs) {
-    const addresses = serviceSpec(object).externalIPs ?? []
+    const addresses = listField(serviceSpec(object).externalIPs)
     if (addresses.length === 0) return []
     const allowed = allowedCidrs.forNamespace(context.namespace)
     const findings: Finding[] = []

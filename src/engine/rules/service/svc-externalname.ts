@@ -2,7 +2,8 @@ import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { isIpLiteral } from '../../net/address-set.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { inNamespace } from '../../messages.ts'
+import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
 
 /**
  * An ExternalName pointing inside the cluster (or at an IP) lets a tenant alias another

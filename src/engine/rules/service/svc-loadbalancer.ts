@@ -4,7 +4,8 @@ import { AddressSet, parseCidr, type Cidr } from '../../net/address-set.ts'
 import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/cidr-settings.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { inNamespace } from '../../messages.ts'
+import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
 
 /** The cloud providers read this annotation when `spec.loadBalancerSourceRanges` is empty. */
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'

@@ -2,7 +2,8 @@ import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { inNamespace } from '../../messages.ts'
+import { listField, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
 
 const FIX = 'use a Route or a ClusterIP Service'
 
@@ -32,7 +33,7 @@ export const svcNodePort = defineRule({
     const spec = serviceSpec(object)
     if (type !== 'LoadBalancer' || (spec as { allocateLoadBalancerNodePorts?: unknown }).allocateLoadBalancerNodePorts !== false) return []
     const findings: Finding[] = []
-    for (const [index, port] of (spec.ports ?? []).entries()) {
+    for (const [index, port] of listField(spec.ports).entries()) {
       if (port.nodePort === undefined || port.nodePort === 0) continue
       findings.push({
         path: `spec.ports[${index}].nodePort`,

@@ -2,7 +2,8 @@ import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule, SettingError } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { inNamespace, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { inNamespace } from '../../messages.ts'
+import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
 
 interface PortRange { readonly from: number, readonly to: number }
 

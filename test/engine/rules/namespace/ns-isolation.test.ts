@@ -48,3 +48,25 @@ t.test('NS-ISOLATION-OPTOUT allows keeping the label, legacy namespaces and exem
   const removal = namespace()
   t.same(evaluate(removal, contextFor(removal, { operation: 'UPDATE', oldObject: isolated, groups: ['cluster-admins'] }), exempting), [], 'exempt group')
 })
+
+const custom = 'isolation: { label: example.com/isolation, value: strict }'
+
+t.test('NS-ISOLATION follows the label and value of spec.isolation', async (t) => {
+  const result = mutate(namespace({ team: 'a' }), contextFor(namespace()), policyWith(custom))
+  t.same(result.object.metadata?.labels, { team: 'a', 'example.com/isolation': 'strict' })
+  t.match(result.changes, [{ message: 'adds label example.com/isolation=strict' }])
+  t.same(mutate(result.object, contextFor(result.object), policyWith(custom)).changes, [], 'idempotent')
+})
+
+t.test('NS-ISOLATION-OPTOUT follows the label and value of spec.isolation', async (t) => {
+  const check = (object: ReturnType<typeof namespace>, oldObject?: ReturnType<typeof namespace>) =>
+    evaluate(object, contextFor(object, { operation: oldObject === undefined ? 'CREATE' : 'UPDATE', oldObject }), policyWith(custom))
+  t.match(check(namespace({ 'example.com/isolation': 'none' })), [{
+    ruleId: 'NS-ISOLATION-OPTOUT',
+    path: 'metadata.labels["example.com/isolation"]',
+    message: 'metadata.labels["example.com/isolation"] "none" opts the namespace out of isolation',
+    fix: 'keep example.com/isolation: strict, or ask a cluster admin for an exception'
+  }])
+  t.same(check(namespace({ 'netguard.io/isolation': 'none' })), [], 'the default label means nothing once another is configured')
+  t.match(check(namespace({}), namespace({ 'example.com/isolation': 'strict' })), [{ message: 'removing metadata.labels["example.com/isolation"] opts the namespace out of isolation' }])
+})

@@ -34,3 +34,7 @@ t.test('DELETE never violates a content rule', async (t) => {
   const object = service({ type: 'NodePort' })
   t.same(ids(object, '{}', { operation: 'DELETE', oldObject: object }), [])
 })
+
+t.test('malformed ports are read as absent, never a crash', async (t) => {
+  t.same(ids(service({ type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: 'http' })), [])
+})

@@ -1,0 +1,192 @@
+import { decide } from '../engine/decide.ts'
+import { evaluate, mutate } from '../engine/evaluate.ts'
+import { findException, isExempt } from '../engine/match.ts'
+import type { CompiledPolicy } from '../engine/policy.ts'
+import type { Change, ClusterView, ReviewContext, UserInfo, Violation } from '../engine/types.ts'
+import { kindKey, parseApiVersion, type KindRef, type KubeObject } from '../kube/types.ts'
+import type { KindListing } from '../cluster/snapshot.ts'
+
+/** Who the audit reviews as: a tenant, exempt by neither user nor group (namespace exemptions still hold). */
+const AUDIT_USER: UserInfo = { username: 'netguard-audit', groups: ['system:authenticated'] }
+
+export interface ObjectRef {
+  readonly apiVersion: string
+  readonly kind: string
+  readonly namespace: string | undefined
+  readonly name: string
+  readonly uid: string | undefined
+}
+
+/** What a rule made of one object, as a PolicyReport result: pass, fail, warn or skip (exception). */
+export interface RuleOutcome {
+  readonly rule: string
+  readonly result: 'pass' | 'fail' | 'warn' | 'skip'
+  readonly message: string
+  readonly properties: Readonly<Record<string, string>>
+}
+
+export interface AuditedObject {
+  readonly ref: ObjectRef
+  /** deny: would be refused if created now; warn: allowed with warnings; exempt: no rule looks at it. */
+  readonly verdict: 'deny' | 'warn' | 'allow' | 'exempt'
+  readonly violations: readonly Violation[]
+  /** What the mutating rules would change. */
+  readonly changes: readonly Change[]
+  readonly outcomes: readonly RuleOutcome[]
+}
+
+/**
+ * Reviews every object as a CREATE, as the webhook would under enforcement: mutation first (the
+ * validating rules see the patched object), then validation, then `decide` in enforce mode, so
+ * an admin sees what enforcing would refuse. Pure given its arguments.
+ */
+export function auditObjects (objects: readonly KubeObject[], policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject[] {
+  return objects.map((object) => auditObject(object, policy, cluster, now))
+}
+
+function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject {
+  const metadata = object.metadata ?? {}
+  const kind = { group: parseApiVersion(object.apiVersion).group, kind: object.kind ?? '' }
+  const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: kind.kind, namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
+  const context: ReviewContext = {
+    operation: 'CREATE',
+    kind,
+    namespace: kind.kind === 'Namespace' && kind.group === '' ? metadata.name : metadata.namespace,
+    name: metadata.name,
+    user: AUDIT_USER,
+    oldObject: undefined,
+    dryRun: true,
+    now,
+    cluster
+  }
+  if (isExempt(context, policy, object)) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
+  const mutation = mutate(object, context, policy)
+  const patched = mutation.changes.some((change) => change.action === 'mutate') ? mutation.object : object
+  const decision = decide(evaluate(patched, context, policy), mutation.changes, 'enforce')
+  const outcomes: RuleOutcome[] = []
+  const key = kindKey(kind)
+  for (const { rule, action } of [...policy.mutations.get(key) ?? [], ...policy.validations.get(key) ?? []]) {
+    if (action === 'off' || !rule.operations.includes('CREATE')) continue
+    const exception = findException(rule.id, context, policy, object)
+    if (exception !== undefined) {
+      outcomes.push({ rule: rule.id, result: 'skip', message: `waived by exception ${exception}`, properties: {} })
+      continue
+    }
+    const found = [
+      ...decision.violations.filter((violation) => violation.ruleId === rule.id).map((violation): RuleOutcome => ({
+        rule: rule.id,
+        result: violation.action === 'deny' ? 'fail' : 'warn',
+        message: `${violation.message}; ${violation.fix}`,
+        properties: { action: violation.action, ...(violation.path === '' ? {} : { field: violation.path }) }
+      })),
+      ...decision.changes.filter((change) => change.ruleId === rule.id).map((change): RuleOutcome => ({
+        rule: rule.id, result: 'warn', message: `would patch: ${change.message}`, properties: { action: change.action }
+      }))
+    ]
+    outcomes.push(...(found.length > 0 ? found : [{ rule: rule.id, result: 'pass' as const, message: 'passed', properties: {} }]))
+  }
+  const verdict = !decision.allowed ? 'deny' : decision.violations.length > 0 || decision.changes.length > 0 ? 'warn' : 'allow'
+  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes }
+}
+
+/** Counts for the summary: objects per verdict by namespace, findings per action by rule. */
+export interface AuditSummary {
+  readonly mode: string
+  readonly objects: number
+  readonly verdicts: Readonly<Record<AuditedObject['verdict'], number>>
+  readonly namespaces: Readonly<Record<string, Readonly<Record<AuditedObject['verdict'], number>>>>
+  readonly rules: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly kinds: readonly { readonly kind: string, readonly group: string, readonly state: KindListing['state'], readonly count?: number }[]
+}
+
+/** Cluster-scoped objects are summed under this name. */
+const CLUSTER_SCOPE = '(cluster)'
+
+export function summarise (audited: readonly AuditedObject[], kinds: readonly KindListing[], mode: string): AuditSummary {
+  const zero = (): Record<AuditedObject['verdict'], number> => ({ deny: 0, warn: 0, allow: 0, exempt: 0 })
+  const verdicts = zero()
+  const namespaces: Record<string, Record<AuditedObject['verdict'], number>> = {}
+  const rules: Record<string, Record<string, number>> = {}
+  for (const object of audited) {
+    verdicts[object.verdict]++
+    const scope = object.ref.namespace ?? CLUSTER_SCOPE
+    namespaces[scope] ??= zero()
+    namespaces[scope][object.verdict]++
+    for (const { ruleId, action } of [...object.violations, ...object.changes]) {
+      rules[ruleId] ??= {}
+      rules[ruleId][action] = (rules[ruleId][action] ?? 0) + 1
+    }
+  }
+  return {
+    mode,
+    objects: audited.length,
+    verdicts,
+    namespaces: sortedRecord(namespaces),
+    rules: sortedRecord(rules),
+    kinds: kinds.map((listing) => ({ kind: listing.kind.kind, group: listing.kind.group, state: listing.state, ...(listing.state === 'listed' ? { count: listing.count } : {}) }))
+  }
+}
+
+/** The text report: what was audited, tables by namespace and by rule, then every finding. */
+export function renderText (summary: AuditSummary, audited: readonly AuditedObject[]): string {
+  const lines: string[] = []
+  const absent = (state: KindListing['state']): string[] => summary.kinds.filter((kind) => kind.state === state).map((kind) => kindKey(kind))
+  lines.push(`netguard audit: ${summary.objects} objects, policy mode ${summary.mode}; findings are what enforce mode would do to each object created now`)
+  const notServed = absent('not-served')
+  const unknown = absent('unknown-resource')
+  if (notServed.length > 0) lines.push(`not served by this cluster: ${notServed.join(', ')}`)
+  if (unknown.length > 0) lines.push(`not audited (no API resource known to netguard): ${unknown.join(', ')}`)
+  lines.push('', table(['namespace', 'deny', 'warn', 'allow', 'exempt'], Object.entries(summary.namespaces).map(([name, counts]) =>
+    [name, counts.deny, counts.warn, counts.allow, counts.exempt])))
+  const ruleRows = Object.entries(summary.rules).map(([rule, counts]) => [rule, counts.deny ?? 0, counts.warn ?? 0, counts.audit ?? 0, counts.mutate ?? 0])
+  if (ruleRows.length > 0) lines.push('', table(['rule', 'deny', 'warn', 'audit', 'patch'], ruleRows))
+  const findings = audited.flatMap((object) => [
+    ...object.violations.map((violation) => `  ${label(object.ref)}: [${violation.ruleId}] ${violation.action}: ${violation.message}; ${violation.fix}`),
+    ...object.changes.map((change) => `  ${label(object.ref)}: [${change.ruleId}] would patch: ${change.message}`)
+  ])
+  if (findings.length > 0) lines.push('', 'findings:', ...findings)
+  const { deny, warn, allow, exempt } = summary.verdicts
+  lines.push('', `${deny} would be denied, ${warn} with warnings or patches, ${allow} pass, ${exempt} exempt`)
+  return `${lines.join('\n')}\n`
+}
+
+/** The JSON report: the summary and every object with a finding. */
+export function renderJson (summary: AuditSummary, audited: readonly AuditedObject[]): string {
+  const findings = audited
+    .filter((object) => object.violations.length > 0 || object.changes.length > 0)
+    .map(({ ref, verdict, violations, changes }) => ({
+      ...ref,
+      verdict,
+      violations: violations.map(({ ruleId, action, path, message, fix }) => ({ rule: ruleId, action, field: path, message, fix })),
+      changes: changes.map(({ ruleId, action, message }) => ({ rule: ruleId, action, message }))
+    }))
+  return `${JSON.stringify({ ...summary, findings }, null, 2)}\n`
+}
+
+function label (ref: ObjectRef): string {
+  const name = `${ref.kind}/${ref.name}`
+  return ref.namespace === undefined ? name : `${ref.namespace} ${name}`
+}
+
+/** Kinds some rule that is not off looks at, plus Namespaces (their labels match namespace selectors). */
+export function auditedKinds (policy: CompiledPolicy): KindRef[] {
+  const kinds = new Map<string, KindRef>([['Namespace', { group: '', kind: 'Namespace' }]])
+  for (const configured of [...policy.validations.values(), ...policy.mutations.values()]) {
+    for (const { rule, action } of configured) {
+      if (action === 'off') continue
+      for (const kind of rule.kinds) kinds.set(kindKey(kind), { group: kind.group, kind: kind.kind })
+    }
+  }
+  return [...kinds.values()]
+}
+
+function table (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)))
+  const line = (cells: readonly (string | number)[]): string =>
+    cells.map((cell, column) => column === 0 ? String(cell).padEnd(widths[column] ?? 0) : String(cell).padStart(widths[column] ?? 0)).join('  ').trimEnd()
+  return [line(header), ...rows.map(line)].join('\n')
+}
+
+function sortedRecord<T> (record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)))
+}

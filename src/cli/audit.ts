@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { stringify } from 'yaml'
+import { snapshotCluster } from '../cluster/snapshot.ts'
+import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
+import { findClusterConfig } from '../kube/cluster-config.ts'
+import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
+import { CLUSTER_POLICY_REPORTS, POLICY_REPORTS } from '../kube/resources.ts'
+import type { KubeObject } from '../kube/types.ts'
+import { loadPolicyDir } from '../policy/load.ts'
+import { auditedKinds, auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
+import { EXIT, type CliIO } from './io.ts'
+import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
+
+const USAGE = `usage: netguard audit [options]
+
+Lists every object the rules look at in the cluster (paged), reviews each as a CREATE through the
+same rules as the webhook, as enforce mode would, and reports what enforcing would refuse: a
+summary by namespace and by rule, then every finding.
+Exit status: 0 nothing would be denied, 1 something would be denied, 2 bad usage, policy or cluster access.
+
+options:
+      --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
+      --policies DIR      policy directory (default: the bundled policies/)
+  -o, --output FORMAT     text, json or policyreport (wgpolicyk8s.io/v1alpha2 YAML) (default: text)
+      --write             create or update the PolicyReports in the cluster, delete netguard's stale ones
+      --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
+      --chunk-size N      objects per list request (default: 500)
+  -h, --help              show this help`
+
+const OUTPUTS = ['text', 'json', 'policyreport'] as const
+type Output = typeof OUTPUTS[number]
+
+export async function auditCommand (args: readonly string[], io: CliIO): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        kubeconfig: { type: 'string' },
+        policies: { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'text' },
+        write: { type: 'boolean', default: false },
+        'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
+        'chunk-size': { type: 'string', default: '500' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    }).values
+  } catch (error) {
+    return usageError(io, (error as Error).message)
+  }
+  if (values.help === true) {
+    io.stdout.write(`${USAGE}\n`)
+    return EXIT.ok
+  }
+  const output = values.output as Output
+  if (!OUTPUTS.includes(output)) return usageError(io, `--output must be one of ${OUTPUTS.join(', ')}, got "${values.output}"`)
+  const maxResults = positiveInteger(values['max-results'])
+  const chunkSize = positiveInteger(values['chunk-size'])
+  if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
+  if (chunkSize === undefined) return usageError(io, `--chunk-size must be a positive integer, got "${values['chunk-size']}"`)
+
+  const source = findClusterConfig({ kubeconfig: values.kubeconfig, env: io.env, home: io.env.HOME ?? homedir(), exists: existsSync })
+  if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
+  try {
+    const policy = await loadPolicyDir(values.policies ?? fileURLToPath(new URL('../../policies/', import.meta.url)), { ownNamespace: io.env.NETGUARD_NAMESPACE })
+    const port = openKubePort(source)
+    const now = new Date()
+    const snapshot = await snapshotCluster(port, auditedKinds(policy), chunkSize)
+    const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)
+    const summary = summarise(audited, snapshot.kinds, policy.mode)
+    const reports = output === 'policyreport' || values.write ? policyReports(audited, now, maxResults) : []
+    if (output === 'text') io.stdout.write(renderText(summary, audited))
+    else if (output === 'json') io.stdout.write(renderJson(summary, audited))
+    else io.stdout.write(reports.map((report) => stringify(report)).join('---\n'))
+    if (values.write) {
+      const applied = await applyReports(port, reports)
+      io.stderr.write(`netguard audit: PolicyReports ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
+    }
+    return summary.verdicts.deny > 0 ? EXIT.violations : EXIT.ok
+  } catch (error) {
+    return failure(io, describeError(error))
+  }
+}
+
+/**
+ * Creates or replaces each report, then deletes netguard's audit reports that this run did not
+ * produce (a namespace that is clean now, a series that got shorter).
+ */
+async function applyReports (port: KubePort, reports: readonly KubeObject[]): Promise<{ created: number, updated: number, deleted: number }> {
+  const counts = { created: 0, updated: 0, deleted: 0 }
+  const wanted = new Set(reports.map(reportKey))
+  for (const report of reports) {
+    const resource = report.metadata?.namespace === undefined ? CLUSTER_POLICY_REPORTS : POLICY_REPORTS
+    const existing = await port.get(resource, report.metadata?.name ?? '', report.metadata?.namespace)
+    if (existing === undefined) {
+      await port.create(resource, report)
+      counts.created++
+    } else {
+      await port.replace(resource, { ...report, metadata: { ...existing.metadata, ...report.metadata, resourceVersion: existing.metadata?.resourceVersion } })
+      counts.updated++
+    }
+  }
+  for (const resource of [POLICY_REPORTS, CLUSTER_POLICY_REPORTS]) {
+    const { items } = await port.list(resource, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_NETGUARD}` })
+    for (const stale of items) {
+      const name = stale.metadata?.name ?? ''
+      if (wanted.has(reportKey(stale)) || !(name === REPORT_NAME || name.startsWith(`${REPORT_NAME}-`))) continue
+      await port.delete(resource, name, stale.metadata?.namespace)
+      counts.deleted++
+    }
+  }
+  return counts
+}
+
+function reportKey (report: KubeObject): string {
+  return `${report.kind ?? ''}/${report.metadata?.namespace ?? ''}/${report.metadata?.name ?? ''}`
+}
+
+function describeError (error: unknown): string {
+  if (isKubeError(error, 404) && /policyreports/.test(error.message)) {
+    return 'the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install the PolicyReport CRDs to use --write'
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+function positiveInteger (text: string): number | undefined {
+  const value = Number(text)
+  return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+function usageError (io: CliIO, message: string): number {
+  io.stderr.write(`netguard audit: ${message}\n\n${USAGE}\n`)
+  return EXIT.usage
+}
+
+function failure (io: CliIO, message: string): number {
+  io.stderr.write(`netguard audit: ${message}\n`)
+  return EXIT.usage
+}

@@ -1,0 +1,63 @@
+import type { ClusterView } from '../engine/types.ts'
+import type { KubePort } from '../kube/port.ts'
+import {
+  INGRESSES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, ROUTES, type ResourceType
+} from '../kube/resources.ts'
+import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
+import { Informer, type CacheState, type InformerOptions } from './informer.ts'
+
+/**
+ * What the webhook's cluster-aware rules and the reconciler read: Namespaces (labels for
+ * namespace selectors), Routes and Ingresses (host ownership), NetworkAttachmentDefinitions
+ * (overlapping ranges) and NetworkPolicies (the reconciler's actual state).
+ */
+const CACHED_RESOURCES: readonly ResourceType[] = [NAMESPACES, ROUTES, INGRESSES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES]
+
+/** Informer caches for several kinds, seen as one ClusterView; a kind is unknown until its cache synced. */
+export class ClusterCaches implements ClusterView {
+  private readonly informers = new Map<string, Informer>()
+
+  constructor (port: KubePort, options: InformerOptions, resources: readonly ResourceType[] = CACHED_RESOURCES) {
+    for (const resource of resources) {
+      const transform = resource === ROUTES ? withoutTlsMaterial : undefined
+      this.informers.set(kindKey(resource), new Informer(port, resource, { ...options, transform }))
+    }
+  }
+
+  list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined {
+    return this.informers.get(kindKey(kind))?.list(namespace)
+  }
+
+  /** The informer of a cached kind (the reconciler subscribes to its events). */
+  informer (resource: ResourceType): Informer {
+    const informer = this.informers.get(kindKey(resource))
+    if (informer === undefined) throw new Error(`${resource.kind} is not cached`)
+    return informer
+  }
+
+  /** Per kind: unknown, synced or not served (for readiness and metrics). */
+  states (): Record<string, CacheState> {
+    return Object.fromEntries([...this.informers].map(([key, informer]) => [key, informer.state]))
+  }
+
+  start (): void {
+    for (const informer of this.informers.values()) informer.start()
+  }
+
+  /** Resolves when every kind is known. The server does not wait for this: it serves meanwhile. */
+  async synced (): Promise<void> {
+    await Promise.all([...this.informers.values()].map(async (informer) => await informer.synced()))
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all([...this.informers.values()].map(async (informer) => await informer.stop()))
+  }
+}
+
+/** Inline TLS keys and certificates of Routes stay out of netguard's memory: no rule on the cache reads them. */
+function withoutTlsMaterial (route: KubeObject): KubeObject {
+  const spec = route.spec as { tls?: Record<string, unknown> } | undefined
+  if (spec?.tls === undefined) return route
+  const { key: _key, certificate: _certificate, caCertificate: _ca, destinationCACertificate: _destination, ...tls } = spec.tls
+  return { ...route, spec: { ...spec, tls } }
+}

@@ -1,0 +1,71 @@
+import type { KubePort } from '../kube/port.ts'
+import { resourceFor } from '../kube/resources.ts'
+import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
+import type { ClusterView } from '../engine/types.ts'
+import { listAll } from './list-all.ts'
+
+/** What became of each kind: listed (with how many objects), not served (404), or no known API resource. */
+export type KindListing =
+  | { readonly kind: KindRef, readonly state: 'listed', readonly count: number }
+  | { readonly kind: KindRef, readonly state: 'not-served' | 'unknown-resource' }
+
+export interface ClusterSnapshot {
+  readonly objects: readonly KubeObject[]
+  readonly kinds: readonly KindListing[]
+  /** The cluster as these objects: kinds listed or not served are known; others are unknown. */
+  readonly view: ClusterView
+}
+
+/**
+ * Lists every object of the given kinds across all namespaces, page by page (a continue token
+ * that expired mid-list starts that kind over). A kind the cluster does not serve is an empty,
+ * known kind; a kind netguard has no API resource for is left out and unknown to rules.
+ */
+export async function snapshotCluster (port: KubePort, kinds: readonly KindRef[], pageSize = 500): Promise<ClusterSnapshot> {
+  const objects: KubeObject[] = []
+  const listings: KindListing[] = []
+  const known = new Map<string, KubeObject[]>()
+  for (const kind of uniqueKinds(kinds)) {
+    const resource = resourceFor(kind)
+    if (resource === undefined) {
+      listings.push({ kind, state: 'unknown-resource' })
+      continue
+    }
+    const items = (await listAll(port, resource, pageSize))?.items
+    known.set(kindKey(kind), items ?? [])
+    if (items === undefined) {
+      listings.push({ kind, state: 'not-served' })
+      continue
+    }
+    objects.push(...items)
+    listings.push({ kind, state: 'listed', count: items.length })
+  }
+  return { objects, kinds: listings, view: snapshotView(known) }
+}
+
+function uniqueKinds (kinds: readonly KindRef[]): KindRef[] {
+  return [...new Map(kinds.map((kind) => [kindKey(kind), { group: kind.group, kind: kind.kind }])).values()]
+}
+
+/** A Namespace is filed under its own name, as the informer caches do. */
+function snapshotView (known: ReadonlyMap<string, readonly KubeObject[]>): ClusterView {
+  const byNamespace = new Map<string, Map<string, KubeObject[]>>()
+  for (const [key, items] of known) {
+    const index = new Map<string, KubeObject[]>()
+    for (const item of items) {
+      const namespace = (key === 'Namespace' ? item.metadata?.name : item.metadata?.namespace) ?? ''
+      const bucket = index.get(namespace)
+      if (bucket === undefined) index.set(namespace, [item])
+      else bucket.push(item)
+    }
+    byNamespace.set(key, index)
+  }
+  return {
+    list (kind, namespace) {
+      const key = kindKey(kind)
+      const all = known.get(key)
+      if (all === undefined) return undefined
+      return namespace === undefined ? all : byNamespace.get(key)?.get(namespace) ?? []
+    }
+  }
+}

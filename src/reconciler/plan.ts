@@ -1,0 +1,101 @@
+import type { KubeObject, LabelSelector } from '../kube/types.ts'
+
+/** What it takes to bring one NetworkPolicy to its desired state. */
+export type ReconcileAction =
+  | { readonly type: 'create', readonly object: KubeObject }
+  /** `object` is the actual object with netguard's fields set, keeping its resourceVersion (optimistic concurrency). */
+  | { readonly type: 'update', readonly object: KubeObject, readonly drift: readonly string[] }
+
+/**
+ * Desired versus actual, by name: create what is missing, update what drifted, nothing else.
+ * Only the fields netguard owns count: the spec, compared by meaning (defaults the API server
+ * fills in, such as policyTypes and protocol, and the order of sets do not count), and the labels
+ * it sets. Other labels, annotations, status and metadata the server keeps are left alone, so
+ * netguard never fights another writer over a field it does not own. Pure.
+ */
+export function plan (desired: readonly KubeObject[], actual: readonly KubeObject[]): ReconcileAction[] {
+  const byName = new Map(actual.map((object) => [object.metadata?.name, object]))
+  const actions: ReconcileAction[] = []
+  for (const wanted of desired) {
+    const found = byName.get(wanted.metadata?.name)
+    if (found === undefined) {
+      actions.push({ type: 'create', object: wanted })
+      continue
+    }
+    const drift = driftOf(wanted, found)
+    if (drift.length === 0) continue
+    const { managedFields: _managedFields, ...metadata } = (found.metadata ?? {}) as Record<string, unknown>
+    actions.push({
+      type: 'update',
+      drift,
+      object: { ...found, metadata: { ...metadata, labels: { ...found.metadata?.labels, ...wanted.metadata?.labels } }, spec: wanted.spec }
+    })
+  }
+  return actions
+}
+
+/** What differs in the fields netguard owns: `spec`, or `label KEY`. */
+function driftOf (wanted: KubeObject, found: KubeObject): string[] {
+  const drift: string[] = []
+  if (JSON.stringify(normalSpec(wanted.spec)) !== JSON.stringify(normalSpec(found.spec))) drift.push('spec')
+  for (const [key, value] of Object.entries(wanted.metadata?.labels ?? {})) {
+    if (found.metadata?.labels?.[key] !== value) drift.push(`label ${key}`)
+  }
+  return drift
+}
+
+interface Spec {
+  readonly podSelector?: LabelSelector
+  readonly policyTypes?: readonly string[]
+  readonly ingress?: readonly Rule[]
+  readonly egress?: readonly Rule[]
+}
+interface Rule {
+  readonly from?: readonly Peer[]
+  readonly to?: readonly Peer[]
+  readonly ports?: readonly { readonly protocol?: string, readonly port?: number | string, readonly endPort?: number }[]
+}
+interface Peer {
+  readonly podSelector?: LabelSelector
+  readonly namespaceSelector?: LabelSelector
+  readonly ipBlock?: { readonly cidr?: string, readonly except?: readonly string[] }
+}
+
+/**
+ * A NetworkPolicy spec in one canonical form with a fixed key order, so that two specs that
+ * mean the same serialise the same. An absent selector and an empty one stay different: in a
+ * peer they mean different things.
+ */
+function normalSpec (value: unknown): unknown {
+  const spec = (typeof value === 'object' && value !== null ? value : {}) as Spec
+  const egress = (spec.egress ?? []).map((rule) => normalRule(rule.to, rule))
+  const declared = spec.policyTypes ?? []
+  return {
+    podSelector: normalSelector(spec.podSelector ?? {}),
+    // The API server sets policyTypes when it is left out: Ingress, plus Egress when there are egress rules.
+    policyTypes: declared.length > 0 ? [...new Set(declared)].sort() : egress.length > 0 ? ['Egress', 'Ingress'] : ['Ingress'],
+    ingress: (spec.ingress ?? []).map((rule) => normalRule(rule.from, rule)),
+    egress
+  }
+}
+
+function normalRule (peers: readonly Peer[] | undefined, rule: Rule): unknown {
+  return {
+    peers: (peers ?? []).map((peer) => ({
+      podSelector: normalSelector(peer.podSelector),
+      namespaceSelector: normalSelector(peer.namespaceSelector),
+      ipBlock: peer.ipBlock === undefined ? undefined : { cidr: peer.ipBlock.cidr, except: [...peer.ipBlock.except ?? []].sort() }
+    })),
+    ports: (rule.ports ?? []).map((port) => ({ protocol: port.protocol ?? 'TCP', port: port.port, endPort: port.endPort }))
+  }
+}
+
+function normalSelector (selector: LabelSelector | undefined): unknown {
+  if (selector === undefined) return undefined
+  return {
+    matchLabels: Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    matchExpressions: (selector.matchExpressions ?? [])
+      .map((expression) => ({ key: expression.key, operator: expression.operator, values: [...expression.values ?? []].sort() }))
+      .sort((a, b) => `${a.key ?? ''}\0${a.operator ?? ''}`.localeCompare(`${b.key ?? ''}\0${b.operator ?? ''}`))
+  }
+}

@@ -1,0 +1,176 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { PassThrough } from 'node:stream'
+import t from 'tap'
+import { parse, parseAllDocuments } from 'yaml'
+import { runCli } from '../../src/cli/main.ts'
+import { CLUSTER_POLICY_REPORTS, NAMESPACES, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
+import { parseApiVersion, type KubeObject } from '../../src/kube/types.ts'
+import { FakeApiServer } from '../helpers/fake-apiserver.ts'
+import type { TestContext } from '../helpers/tap.ts'
+
+const SEED = parseAllDocuments(readFileSync(new URL('../fixtures/audit/cluster.yaml', import.meta.url), 'utf8')).map((document) => document.toJS() as KubeObject)
+const resourceOf = (object: KubeObject): ResourceType => resourceFor({ group: parseApiVersion(object.apiVersion).group, kind: object.kind ?? '' }) as ResourceType
+
+/** `dir` holds the kubeconfig: t.testdir() makes a fresh directory on each call. */
+async function seeded (t: TestContext, resources?: readonly ResourceType[], dir = t.testdir()): Promise<{ fake: FakeApiServer, kubeconfig: string }> {
+  const fake = await FakeApiServer.start({ resources })
+  t.teardown(() => fake.close())
+  for (const object of SEED) {
+    if (resources === undefined || resources.includes(resourceOf(object))) fake.put(resourceOf(object), object)
+  }
+  return { fake, kubeconfig: fake.writeKubeconfig(dir) }
+}
+
+async function audit (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number, stdout: string, stderr: string }> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  stderr.on('data', (chunk: Buffer) => { err += chunk.toString() })
+  const code = await runCli(['audit', ...args], { stdin: new PassThrough(), stdout, stderr, env })
+  return { code, stdout: out, stderr: err }
+}
+
+t.test('text: a summary by namespace and by rule, then every finding; exit 1 when something would be denied', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const { code, stdout, stderr } = await audit(['--kubeconfig', kubeconfig])
+  t.equal(code, 1)
+  t.equal(stderr, '')
+  t.match(stdout, /^netguard audit: 10 objects, policy mode enforce; findings are what enforce mode would do to each object created now\n/)
+  t.match(stdout, /\nnamespace +deny +warn +allow +exempt\n\(cluster\) +0 +1 +2 +1\nopenshift-ingress +0 +0 +0 +1\nshop +2 +0 +0 +0\nweb +2 +0 +1 +0\n/)
+  t.match(stdout, /\nSVC-NODEPORT +1 +0 +0 +0\n/)
+  t.match(stdout, /\nROUTE-HOST-OWNERSHIP +2 +0 +0 +0\n/, 'a rule that needs cluster state sees the listed objects')
+  t.match(stdout, /\n {2}shop Service\/web: \[SVC-NODEPORT\] deny: spec\.type NodePort is not allowed in namespace shop; use a Route or a ClusterIP Service\n/)
+  t.match(stdout, /\n {2}Namespace\/legacy: \[NS-ISOLATION\] would patch: adds label netguard\.io\/isolation=default-deny\n/)
+  t.notMatch(stdout, /openshift-ingress Service/, 'exempt namespaces have no findings')
+  t.match(stdout, /\n4 would be denied, 1 with warnings or patches, 3 pass, 2 exempt\n$/)
+})
+
+t.test('json: the same summary and the findings as data', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const { code, stdout } = await audit(['--kubeconfig', kubeconfig, '-o', 'json'])
+  t.equal(code, 1)
+  const report = JSON.parse(stdout) as { verdicts: unknown, namespaces: Record<string, unknown>, rules: Record<string, unknown>, kinds: unknown[], findings: { name: string, namespace?: string, violations: unknown[] }[] }
+  t.same(report.verdicts, { deny: 4, warn: 1, allow: 3, exempt: 2 })
+  t.same(report.namespaces.shop, { deny: 2, warn: 0, allow: 0, exempt: 0 })
+  t.same(report.rules['SVC-NODEPORT'], { deny: 1 })
+  t.same(report.rules['NS-ISOLATION'], { mutate: 1 })
+  t.match(report.kinds, [{ kind: 'Namespace', group: '', state: 'listed', count: 4 }])
+  t.match(report.findings.find((finding) => finding.name === 'open'), {
+    kind: 'NetworkPolicy', namespace: 'web', verdict: 'deny', violations: [{ rule: 'NETPOL-ALLOW-ALL-INGRESS', action: 'deny', field: 'spec.ingress[0]' }]
+  })
+})
+
+t.test('policyreport: PolicyReports per namespace and a ClusterPolicyReport, one result per object and rule', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const { code, stdout } = await audit(['--kubeconfig', kubeconfig, '--output', 'policyreport'])
+  t.equal(code, 1)
+  const reports = parseAllDocuments(stdout).map((document) => document.toJS() as KubeObject & { summary: Record<string, number>, results: Record<string, unknown>[] })
+  t.same(reports.map((report) => [report.kind, report.metadata?.namespace, report.metadata?.name]), [
+    ['ClusterPolicyReport', undefined, 'netguard-audit'], ['PolicyReport', 'shop', 'netguard-audit'], ['PolicyReport', 'web', 'netguard-audit']
+  ])
+  const [cluster, shop] = reports
+  t.match(cluster, { apiVersion: 'wgpolicyk8s.io/v1alpha2', metadata: { labels: { 'app.kubernetes.io/managed-by': 'netguard' } } })
+  t.match(cluster?.results.find((result) => result.result === 'warn'), {
+    policy: 'netguard',
+    rule: 'NS-ISOLATION',
+    source: 'netguard',
+    scored: true,
+    message: 'would patch: adds label netguard.io/isolation=default-deny',
+    resources: [{ apiVersion: 'v1', kind: 'Namespace', name: 'legacy' }],
+    properties: { action: 'mutate' },
+    timestamp: { seconds: Number, nanos: 0 }
+  })
+  t.match(shop?.results.find((result) => result.rule === 'SVC-NODEPORT'), {
+    result: 'fail',
+    message: /^spec\.type NodePort is not allowed in namespace shop; /,
+    properties: { action: 'deny', field: 'spec.type' },
+    resources: [{ kind: 'Service', name: 'web', namespace: 'shop', uid: String }]
+  })
+  t.equal(shop?.summary.fail, 2)
+  t.ok((shop?.summary.pass ?? 0) > 0, 'rules that looked and found nothing pass')
+  t.equal(shop?.results.length, Object.values(shop?.summary ?? {}).reduce((sum, count) => sum + count, 0))
+})
+
+t.test('a report holds at most --max-results results; larger series are split', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const whole = parseAllDocuments((await audit(['--kubeconfig', kubeconfig, '-o', 'policyreport'])).stdout).map((document) => document.toJS() as { metadata: { name: string, namespace?: string }, results: unknown[] })
+  const shopResults = whole.find((report) => report.metadata.namespace === 'shop')?.results.length ?? 0
+  const split = parseAllDocuments((await audit(['--kubeconfig', kubeconfig, '-o', 'policyreport', '--max-results', '3'])).stdout).map((document) => document.toJS() as { metadata: { name: string, namespace?: string }, results: unknown[] })
+  const shop = split.filter((report) => report.metadata.namespace === 'shop')
+  t.equal(shop.length, Math.ceil(shopResults / 3))
+  t.same(shop.map((report) => report.metadata.name).slice(0, 2), ['netguard-audit', 'netguard-audit-2'])
+  t.ok(split.every((report) => report.results.length <= 3))
+  t.equal(shop.reduce((sum, report) => sum + report.results.length, 0), shopResults, 'nothing lost')
+})
+
+t.test('--write creates the reports, updates them next time, and deletes what no longer applies', async (t) => {
+  const { fake, kubeconfig } = await seeded(t)
+  const first = await audit(['--kubeconfig', kubeconfig, '--write'])
+  t.equal(first.code, 1)
+  t.equal(first.stderr, 'netguard audit: PolicyReports 3 created, 0 updated, 0 deleted\n')
+  t.same(fake.list(POLICY_REPORTS).map((report) => `${report.metadata?.namespace}/${report.metadata?.name}`), ['shop/netguard-audit', 'web/netguard-audit'])
+  t.equal(fake.list(CLUSTER_POLICY_REPORTS).length, 1)
+  fake.put(POLICY_REPORTS, { metadata: { name: 'someone-elses', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'netguard' } } })
+  for (const object of SEED.filter((seed) => seed.metadata?.namespace === 'shop')) fake.remove(resourceOf(object), object.metadata?.name ?? '', 'shop')
+  const second = await audit(['--kubeconfig', kubeconfig, '--write', '--max-results', '3'])
+  t.match(second.stderr, /^netguard audit: PolicyReports \d+ created, 2 updated, 1 deleted\n$/)
+  t.same(fake.list(POLICY_REPORTS, 'shop').map((report) => report.metadata?.name), ['someone-elses'], 'only netguard-audit reports are deleted')
+})
+
+t.test('a cluster without OpenShift or the PolicyReport API', async (t) => {
+  const { kubeconfig } = await seeded(t, [NAMESPACES, SERVICES])
+  const { code, stdout } = await audit(['--kubeconfig', kubeconfig])
+  t.equal(code, 1)
+  t.match(stdout, /\nnot served by this cluster: (.*, )?Route\.route\.openshift\.io/)
+  const write = await audit(['--kubeconfig', kubeconfig, '--write'])
+  t.equal(write.code, 2)
+  t.match(write.stderr, 'netguard audit: the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install the PolicyReport CRDs to use --write\n')
+})
+
+t.test('objects are listed in pages of --chunk-size', async (t) => {
+  const { fake, kubeconfig } = await seeded(t)
+  await audit(['--kubeconfig', kubeconfig, '--chunk-size', '2'])
+  const namespaceLists = fake.requests.filter((request) => request.path === '/api/v1/namespaces')
+  t.same(namespaceLists.map((request) => [request.query.get('limit'), request.query.has('continue')]), [['2', false], ['2', true]])
+})
+
+t.test('usage and access errors exit 2', async (t) => {
+  const none = await audit([], { HOME: t.testdir() })
+  t.equal(none.code, 2)
+  t.equal(none.stderr, 'netguard audit: no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod\n')
+  t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, got "yaml"/)
+  t.match((await audit(['--max-results', '0'])).stderr, /--max-results must be a positive integer/)
+  t.match((await audit(['--chunk-size', 'x'])).stderr, /--chunk-size must be a positive integer/)
+  t.match((await audit(['--bogus'])).stderr, /Unknown option '--bogus'/)
+  const help = await audit(['--help'])
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^usage: netguard audit/)
+  const { fake, kubeconfig } = await seeded(t)
+  fake.failNext({ method: 'GET' }, 403)
+  const forbidden = await audit(['--kubeconfig', kubeconfig])
+  t.equal(forbidden.code, 2)
+  t.match(forbidden.stderr, /^netguard audit: Kubernetes API: GET \/api\/v1\/namespaces answered 403: injected failure\n$/)
+  t.match((await audit(['--kubeconfig', kubeconfig, '--policies', '/nonexistent'])).stderr, /cannot read policies from \/nonexistent/)
+})
+
+t.test('the rule registry and the bundled policy agree on a clean cluster', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  fake.put(NAMESPACES, parse('{ metadata: { name: shop, labels: { netguard.io/isolation: default-deny } } }') as KubeObject)
+  const { code, stdout } = await audit(['--kubeconfig', fake.writeKubeconfig(t.testdir())])
+  t.equal(code, 0)
+  t.match(stdout, /\n0 would be denied, 0 with warnings or patches, 1 pass, 0 exempt\n$/)
+})
+
+t.test('a rule waived by an exception is a skip result, not a finding', async (t) => {
+  const policies = t.testdir(Object.fromEntries([
+    ...readdirSync('policies').filter((file) => file.endsWith('.yaml')).map((file) => [file, readFileSync(`policies/${file}`, 'utf8')]),
+    ['zz-exceptions.yaml', 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec:\n  exceptions:\n    - { name: shop-edge, rules: [SVC-NODEPORT], namespaces: [shop], reason: edge nodes }\n']
+  ]))
+  const { kubeconfig } = await seeded(t, undefined, policies)
+  const { stdout } = await audit(['--kubeconfig', kubeconfig, '--policies', policies, '-o', 'policyreport'])
+  const shop = parseAllDocuments(stdout).map((document) => document.toJS() as KubeObject & { results: Record<string, unknown>[] }).find((report) => report.metadata?.namespace === 'shop')
+  t.match(shop?.results.filter((result) => result.rule === 'SVC-NODEPORT'), [{ result: 'skip', message: 'waived by exception shop-edge', resources: [{ name: 'web' }] }])
+})

@@ -1,0 +1,151 @@
+import t from 'tap'
+import { ClusterCaches } from '../../src/cluster/caches.ts'
+import { Informer, type CacheEvent } from '../../src/cluster/informer.ts'
+import { openKubePort, type KubePort } from '../../src/kube/port.ts'
+import { INGRESSES, NAMESPACES, NETWORK_POLICIES, ROUTES, type ResourceType } from '../../src/kube/resources.ts'
+import type { KubeObject } from '../../src/kube/types.ts'
+import { FakeApiServer } from '../helpers/fake-apiserver.ts'
+import { captureLog } from '../helpers/log.ts'
+import type { TestContext } from '../helpers/tap.ts'
+import { until } from '../helpers/wait.ts'
+
+const FAST = { retry: { initialMs: 5, maxMs: 20 }, pageSize: 2 }
+
+async function setup (t: TestContext, resources?: readonly ResourceType[]): Promise<{ fake: FakeApiServer, port: KubePort, logs: ReturnType<typeof captureLog> }> {
+  const fake = await FakeApiServer.start({ resources })
+  t.teardown(() => fake.close())
+  return { fake, port: openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }), logs: captureLog() }
+}
+
+function informer (t: TestContext, port: KubePort, resource: ResourceType, logs: ReturnType<typeof captureLog>): { informer: Informer, events: CacheEvent[] } {
+  const created = new Informer(port, resource, { ...FAST, log: logs.log })
+  const events: CacheEvent[] = []
+  created.onEvent((event) => events.push(event))
+  t.teardown(() => created.stop())
+  created.start()
+  return { informer: created, events }
+}
+
+const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })
+const names = (objects: readonly KubeObject[] | undefined) => objects?.map((object) => object.metadata?.name)
+const lists = (fake: FakeApiServer) => fake.requests.filter((request) => request.method === 'GET' && request.query.get('watch') !== 'true').length
+
+t.test('a paged list fills the cache; the kind is unknown until then', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  for (const name of ['a', 'b', 'c', 'd', 'e']) fake.put(NAMESPACES, ns(name))
+  const caches = new ClusterCaches(port, { ...FAST, log: logs.log }, [NAMESPACES])
+  t.equal(caches.list(NAMESPACES), undefined, 'unknown before the first list')
+  t.equal(caches.list(ROUTES), undefined, 'a kind without a cache is unknown')
+  caches.start()
+  t.teardown(() => caches.stop())
+  await caches.synced()
+  t.same(names(caches.list(NAMESPACES)), ['a', 'b', 'c', 'd', 'e'])
+  t.same(names(caches.list(NAMESPACES, 'c')), ['c'], "a Namespace's namespace is itself")
+  t.equal(lists(fake), 3, 'three pages of two')
+  t.same(caches.states(), { Namespace: 'synced' })
+  t.notOk('managedFields' in (caches.list(NAMESPACES)?.[0]?.metadata ?? {}), 'managedFields are not cached')
+})
+
+t.test('watch events keep the cache current and reach listeners', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  fake.put(NAMESPACES, ns('shop'))
+  fake.put(NETWORK_POLICIES, { metadata: { name: 'a', namespace: 'shop' }, spec: { podSelector: {} } })
+  const { informer: policies, events } = informer(t, port, NETWORK_POLICIES, logs)
+  await policies.synced()
+  t.same(events.map((event) => [event.type, event.object.metadata?.name]), [['ADDED', 'a']])
+  t.equal(policies.list('shop')?.[0]?.kind, 'NetworkPolicy', 'list items get their kind back')
+  await until('the watch', () => fake.watchCount === 1)
+  fake.put(NETWORK_POLICIES, { metadata: { name: 'b', namespace: 'shop' }, spec: { podSelector: {} } })
+  fake.put(NETWORK_POLICIES, { metadata: { name: 'a', namespace: 'shop' }, spec: { podSelector: { matchLabels: { x: 'y' } } } })
+  fake.remove(NETWORK_POLICIES, 'b', 'shop')
+  await until('three events', () => events.length === 4)
+  t.same(events.slice(1).map((event) => [event.type, event.object.metadata?.name]), [['ADDED', 'b'], ['MODIFIED', 'a'], ['DELETED', 'b']])
+  t.same(names(policies.list()), ['a'])
+  t.match(policies.get('a', 'shop'), { spec: { podSelector: { matchLabels: { x: 'y' } } } })
+  t.same(policies.list('other'), [])
+})
+
+t.test('410 Gone relists and reports what changed while the history was lost', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  fake.put(NAMESPACES, ns('stays'))
+  fake.put(NAMESPACES, ns('goes'))
+  const { informer: namespaces, events } = informer(t, port, NAMESPACES, logs)
+  await namespaces.synced()
+  await until('the watch', () => fake.watchCount === 1)
+  await fake.stop()
+  fake.remove(NAMESPACES, 'goes')
+  fake.put(NAMESPACES, ns('new'))
+  fake.compact()
+  await fake.restart()
+  await until('the relist', () => events.length === 4)
+  t.same(events.slice(2).map((event) => [event.type, event.object.metadata?.name]), [['DELETED', 'goes'], ['ADDED', 'new']])
+  t.same(names(namespaces.list()), ['new', 'stays'], 'sorted by name')
+  t.ok(logs.lines.some((line) => line.msg === 'watch history expired (410 Gone); relisting'))
+})
+
+t.test('a BOOKMARK moves the resourceVersion on, so a resume after compaction needs no relist', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  fake.put(NAMESPACES, ns('shop'))
+  const { informer: namespaces } = informer(t, port, NAMESPACES, logs)
+  await namespaces.synced()
+  await until('the watch', () => fake.watchCount === 1)
+  for (const name of ['a', 'b', 'c']) fake.put(INGRESSES, { metadata: { name, namespace: 'shop' } })
+  fake.bookmark()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  fake.compact()
+  const before = lists(fake)
+  await fake.stop()
+  await fake.restart()
+  await until('the watch to resume', () => fake.watchCount === 1)
+  t.equal(lists(fake), before, 'no relist')
+  t.equal(fake.requests.at(-1)?.query.get('resourceVersion'), '1004')
+})
+
+t.test('a kind the cluster does not serve is known and empty, logged once, and does not block others', async (t) => {
+  const { fake, port, logs } = await setup(t, [NAMESPACES])
+  fake.put(NAMESPACES, ns('shop'))
+  const caches = new ClusterCaches(port, { ...FAST, log: logs.log, notServedRetryMs: 10 }, [NAMESPACES, ROUTES])
+  caches.start()
+  t.teardown(() => caches.stop())
+  await caches.synced()
+  t.same(caches.list(ROUTES), [])
+  t.same(names(caches.list(NAMESPACES)), ['shop'])
+  t.same(caches.states(), { Namespace: 'synced', 'Route.route.openshift.io': 'not-served' })
+  await until('a second look', () => fake.requests.filter((request) => request.path.includes('/routes')).length >= 3)
+  t.equal(logs.lines.filter((line) => line.msg === 'this cluster does not serve the kind; treating it as absent').length, 1)
+})
+
+t.test('a continue token that expired mid-list starts the list over', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  for (const name of ['a', 'b', 'c']) fake.put(NAMESPACES, ns(name))
+  fake.failNext({ method: 'GET', path: /namespaces$/, query: 'continue' }, 410)
+  const { informer: namespaces } = informer(t, port, NAMESPACES, logs)
+  await namespaces.synced()
+  t.same(names(namespaces.list()), ['a', 'b', 'c'])
+  t.equal(lists(fake), 4, 'two pages, the second refused, then two pages again')
+})
+
+t.test('an API server that is down at start: unknown, then synced once it answers', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  fake.put(NAMESPACES, ns('shop'))
+  await fake.stop()
+  const { informer: namespaces } = informer(t, port, NAMESPACES, logs)
+  await until('a failed attempt', () => logs.lines.some((line) => line.msg === 'list failed; retrying'))
+  t.equal(namespaces.list(), undefined)
+  t.equal(namespaces.state, 'unknown')
+  await fake.restart()
+  await namespaces.synced()
+  t.same(names(namespaces.list()), ['shop'])
+})
+
+t.test('Route TLS keys and certificates are not cached', async (t) => {
+  const { fake, port, logs } = await setup(t)
+  fake.put(ROUTES, { metadata: { name: 'r', namespace: 'shop' }, spec: { host: 'a.example.com', tls: { termination: 'edge', key: 'KEY', certificate: 'CERT' } } })
+  fake.put(ROUTES, { metadata: { name: 'plain', namespace: 'shop' }, spec: { host: 'b.example.com' } })
+  const caches = new ClusterCaches(port, { ...FAST, log: logs.log }, [ROUTES])
+  caches.start()
+  t.teardown(() => caches.stop())
+  await caches.synced()
+  t.same(caches.list(ROUTES, 'shop')?.map((route) => route.spec), [{ host: 'b.example.com' }, { host: 'a.example.com', tls: { termination: 'edge' } }])
+  t.throws(() => caches.informer(NETWORK_POLICIES), /NetworkPolicy is not cached/)
+})

@@ -1,0 +1,57 @@
+import t from 'tap'
+import { buildConfig } from '../src/config.ts'
+import { NAMESPACES, NETWORK_POLICIES, ROUTES } from '../src/kube/resources.ts'
+import type { KubeObject } from '../src/kube/types.ts'
+import { startServer } from '../src/server.ts'
+import { FakeApiServer } from './helpers/fake-apiserver.ts'
+import { FAST_TUNING, isolatedNamespace } from './helpers/cluster.ts'
+import { httpsRequest } from './helpers/https.ts'
+import { capturedLogger, reviewOf } from './helpers/review.ts'
+import { testCertificates } from './helpers/tls.ts'
+import { until } from './helpers/wait.ts'
+
+// `netguard serve` in a cluster: the webhook's cluster-aware rules read the informer caches,
+// and the reconciler keeps default isolation, both behind the one server.
+
+const route = (namespace: string): KubeObject => ({
+  apiVersion: 'route.openshift.io/v1',
+  kind: 'Route',
+  metadata: { name: 'store', namespace },
+  spec: { host: 'store.apps.example.com', to: { kind: 'Service', name: 'web' }, tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' } }
+})
+
+t.test('with a kubeconfig, serve has caches for the rules and a reconciler', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  for (const name of ['netguard', 'shop', 'web']) fake.put(NAMESPACES, isolatedNamespace(name))
+  fake.put(ROUTES, route('web'))
+  const certs = await testCertificates()
+  const config = buildConfig({ port: '0', host: '127.0.0.1', cert: certs.certFile, key: certs.keyFile, kubeconfig: fake.writeKubeconfig(t.testdir()) }, {})
+  const log = capturedLogger()
+  const server = await startServer(config, log.logger, { clusterTuning: FAST_TUNING })
+  t.teardown(() => server.close())
+
+  await until('the caches', () => Object.values(server.cluster.cacheStates()).every((state) => state === 'synced'))
+  const reply = await httpsRequest(server.port, '/validate', { ca: certs.caPem, body: reviewOf(route('shop')) })
+  const { response } = JSON.parse(reply.body) as { response: { allowed: boolean, status?: { message: string } } }
+  t.equal(response.allowed, false)
+  t.match(response.status?.message, /^\[ROUTE-HOST-OWNERSHIP\] spec\.host store\.apps\.example\.com: the host is already claimed by a Route in another namespace/)
+
+  await until('default isolation in shop and web', () => fake.list(NETWORK_POLICIES, 'shop').length === 4 && fake.list(NETWORK_POLICIES, 'web').length === 4)
+  t.same(fake.list(NETWORK_POLICIES, 'netguard'), [], "netguard's own namespace is exempt")
+  t.equal(server.cluster.isLeader(), true)
+  await until('the counters', () => server.cluster.counters?.repairs === 8)
+})
+
+t.test('without a cluster, serve runs as before and says so once', async (t) => {
+  const certs = await testCertificates()
+  const config = buildConfig({ port: '0', host: '127.0.0.1', cert: certs.certFile, key: certs.keyFile }, {})
+  const log = capturedLogger()
+  const server = await startServer(config, log.logger)
+  t.teardown(() => server.close())
+  t.equal(server.cluster.view, undefined)
+  t.equal(log.records().filter((record) => String(record.msg).startsWith('no cluster configuration')).length, 1)
+  const reply = await httpsRequest(server.port, '/validate', { ca: certs.caPem, body: reviewOf(route('shop')) })
+  const { response } = JSON.parse(reply.body) as { response: { allowed: boolean, warnings?: string[] } }
+  t.match(response, { allowed: true, warnings: [/ROUTE-HOST-OWNERSHIP.*not known yet/] }, 'rules that need cluster state say they could not check')
+})
