@@ -11,7 +11,7 @@ import { Informer, type CacheState, type InformerOptions } from './informer.ts'
  * namespace selectors), Routes and Ingresses (host ownership), NetworkAttachmentDefinitions
  * (overlapping ranges) and NetworkPolicies (the reconciler's actual state).
  */
-const CACHED_RESOURCES: readonly ResourceType[] = [NAMESPACES, ROUTES, INGRESSES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES]
+export const CACHED_RESOURCES: readonly ResourceType[] = [NAMESPACES, ROUTES, INGRESSES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES]
 
 /** Informer caches for several kinds, seen as one ClusterView; a kind is unknown until its cache synced. */
 export class ClusterCaches implements ClusterView {

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { parse } from 'yaml'
 import { WEBHOOK_RULES_FILE } from '../../scripts/chart-rules.ts'
+import { CACHED_RESOURCES } from '../../src/cluster/caches.ts'
+import { LEASES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
 import { CHART_DIR, chartFile } from '../helpers/chart.ts'
@@ -86,6 +88,7 @@ t.test('the Deployment: two spread replicas, restricted security context, probes
   t.same(container.readinessProbe.httpGet, { path: '/readyz', port: 'https', scheme: 'HTTPS' })
   t.same(container.ports, [{ name: 'https', containerPort: 8443, protocol: 'TCP' }])
   t.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory, 'requests and limits')
+  t.same(container.env.map((variable: Obj) => variable.name), ['NETGUARD_NAMESPACE', 'POD_NAME', 'NETGUARD_LOG_LEVEL'])
   t.same(container.args, ['serve', '--port=8443', '--cert=/etc/netguard/tls/tls.crt', '--key=/etc/netguard/tls/tls.key', '--policies=/etc/netguard/policies', '--mode=audit'])
   const mounts = Object.fromEntries(container.volumeMounts.map((mount: Obj) => [mount.name, mount]))
   const volumes = Object.fromEntries(pod.volumes.map((volume: Obj) => [volume.name, volume]))
@@ -277,7 +280,8 @@ t.test('the audit CronJob reads every kind the rules check and writes PolicyRepo
   const job = find('CronJob')
   const pod = job.spec.jobTemplate.spec.template.spec
   t.equal(pod.serviceAccountName, 'netguard-audit')
-  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=policyreport', '--write'])
+  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=text', '--write'])
+  t.equal(job.spec.jobTemplate.spec.backoffLimit, 0, 'a run that finds violations exits 1 and is not retried')
   t.same(pod.containers[0].securityContext.capabilities, { drop: ['ALL'] })
   t.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true)
   const rules = find('ClusterRole', 'netguard-audit').rules as Obj[]
@@ -304,4 +308,18 @@ t.test('names follow the release', async (t) => {
   t.equal(find('Deployment').metadata.name, 'guard-netguard')
   t.same(find('ValidatingWebhookConfiguration').webhooks[0].clientConfig.service, { name: 'guard-netguard', namespace: 'sec', path: '/validate', port: 443 })
   t.equal(render({}, { releaseName: 'netguard-prod' }).find('Deployment').metadata.name, 'netguard-prod')
+})
+
+t.test('RBAC covers what the informer caches watch and the Lease the reconciler holds', async (t) => {
+  const { find } = render()
+  const cluster = find('ClusterRole', 'netguard').rules as Obj[]
+  const allows = (rules: Obj[], group: string, resource: string, verb: string): boolean =>
+    rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb))
+  for (const resource of CACHED_RESOURCES) {
+    for (const verb of ['list', 'watch']) t.ok(allows(cluster, resource.group, resource.plural, verb), `${verb} ${resource.plural}`)
+  }
+  for (const verb of ['get', 'create', 'update']) {
+    t.ok(allows(cluster, NETWORK_POLICIES.group, NETWORK_POLICIES.plural, verb), `${verb} networkpolicies (reconciler)`)
+    t.ok(allows(find('Role', 'netguard').rules, LEASES.group, LEASES.plural, verb), `${verb} leases in its namespace`)
+  }
 })
