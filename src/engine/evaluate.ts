@@ -1,7 +1,8 @@
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { findException, isExempt } from './match.ts'
 import type { CompiledPolicy } from './policy.ts'
-import type { Change, ReviewContext, Violation } from './types.ts'
+import type { ValidationRule } from './rule.ts'
+import type { Change, Finding, ReviewContext, Violation } from './types.ts'
 
 /**
  * Runs every validation rule of the policy that applies to the object's kind and the request's
@@ -16,8 +17,18 @@ export function evaluate (object: KubeObject | undefined, context: ReviewContext
     if (action === 'off' || !rule.operations.includes(context.operation)) continue
     if (findException(rule.id, context, policy, object) !== undefined) continue
     try {
-      for (const finding of rule.check(subject, context, settings)) {
-        violations.push({ ...finding, ruleId: rule.id, action: mildest(action, finding.action) })
+      const findings = rule.check(subject, context, settings)
+      const carriedOver = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
+        ? existingFindings(rule, context, settings, findings)
+        : NONE
+      for (const finding of findings) {
+        const existing = carriedOver.has(findingKey(finding))
+        violations.push({
+          ...finding,
+          ...(existing ? { message: `${finding.message} (already so before this update)` } : {}),
+          ruleId: rule.id,
+          action: mildest(action, existing ? 'warn' : finding.action)
+        })
       }
     } catch (error) {
       violations.push({
@@ -33,6 +44,25 @@ export function evaluate (object: KubeObject | undefined, context: ReviewContext
 }
 
 const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
+const NONE: ReadonlySet<string> = new Set()
+
+const findingKey = (finding: Finding): string => `${finding.path}\u0000${finding.message}`
+
+/**
+ * On UPDATE, the findings the old object would get if it were created now. A deny among them is
+ * debt the object already carried: relabelling a legacy host-network pod must not be refused.
+ * Only computed when the update has findings, so a clean update costs nothing extra.
+ */
+function existingFindings (
+  rule: ValidationRule,
+  context: ReviewContext,
+  settings: unknown,
+  findings: readonly Finding[]
+): ReadonlySet<string> {
+  if (context.operation !== 'UPDATE' || context.oldObject === undefined || findings.length === 0) return NONE
+  const before = rule.check(context.oldObject, { ...context, operation: 'CREATE', oldObject: undefined }, settings)
+  return new Set(before.map(findingKey))
+}
 
 function mildest (action: keyof typeof SEVERITY, requested: keyof typeof SEVERITY | undefined): keyof typeof SEVERITY {
   return requested !== undefined && SEVERITY[requested] < SEVERITY[action] ? requested : action

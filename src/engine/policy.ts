@@ -6,6 +6,8 @@ import type { Action, Mode, MutationAction } from './types.ts'
 /** A policy after load: validated, merged across files, compiled and frozen. */
 export interface CompiledPolicy {
   readonly mode: Mode
+  /** On UPDATE, a deny the old object already had only warns: a change never has to fix old debt. */
+  readonly allowExistingViolations: boolean
   readonly exemptions: Exemptions
   readonly exceptions: readonly CompiledException[]
   /** Rules to run, keyed by `kindKey` of the object kind, in catalog order. */

@@ -16,6 +16,11 @@ interface RuleBase<S extends TObject, C> {
   readonly operations: readonly Operation[]
   /** One line for the policy reference and `netguard` help. */
   readonly summary: string
+  /**
+   * The rule judges the change itself (it reads `context.oldObject`), so a finding on UPDATE is
+   * never an old one carried over; see CompiledPolicy.allowExistingViolations.
+   */
+  readonly judgesChanges?: boolean
   /** Schema of the rule's own settings in a policy (every field optional). */
   readonly settings: S
   /** Value of every setting when the policy leaves it out. */

@@ -49,7 +49,16 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     problems.push({ file: document.file, line: document.lineOf(path), field: formatPath(path), message })
   }
 
+  // Scalars that several documents may set, as long as they agree.
+  const agreed = <T>(field: string, earlier: Located<T> | undefined, value: T | undefined, document: SourceDocument): Located<T> | undefined => {
+    if (value === undefined) return earlier
+    if (earlier !== undefined && earlier.value !== value) {
+      problem(document, ['spec', field], `conflicts with ${field} ${JSON.stringify(earlier.value)} set in ${earlier.document.file}`)
+    }
+    return earlier ?? { value, document }
+  }
   let mode: Located<Mode> | undefined
+  let existing: Located<boolean> | undefined
   const exempt = { namespaces: [] as string[], users: [] as string[], groups: [] as string[] }
   let namespacesNamed = false
   const exceptions: CompiledException[] = []
@@ -65,12 +74,8 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   }
 
   for (const { value: { spec }, document } of documents) {
-    if (spec.mode !== undefined) {
-      if (mode !== undefined && mode.value !== spec.mode) {
-        problem(document, ['spec', 'mode'], `conflicts with mode "${mode.value}" set in ${mode.document.file}`)
-      }
-      mode ??= { value: spec.mode, document }
-    }
+    mode = agreed('mode', mode, spec.mode, document)
+    existing = agreed('allowExistingViolations', existing, spec.allowExistingViolations, document)
     if (spec.exemptions?.namespaces !== undefined) namespacesNamed = true
     exempt.namespaces.push(...spec.exemptions?.namespaces ?? [])
     exempt.users.push(...spec.exemptions?.users ?? [])
@@ -140,6 +145,7 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
 
   return deepFreeze({
     mode: mode?.value ?? 'enforce',
+    allowExistingViolations: existing?.value ?? true,
     exemptions: {
       namespaces: compileGlobs(namespaces),
       users: compileGlobs(users),

@@ -44,6 +44,9 @@ export const PolicyDocumentSchema = Type.Object({
         description: 'a date (2027-01-31) or an RFC 3339 time (2027-01-31T18:00:00Z)'
       }))
     }, { additionalProperties: false }))),
+    allowExistingViolations: Type.Optional(Type.Boolean({
+      description: 'on UPDATE, a deny that the object already had before the change only warns'
+    })),
     isolation: Type.Optional(IsolationSchema),
     rules: Type.Optional(Type.Object(
       Object.fromEntries(RULES.map((rule) => [rule.id, Type.Optional(ruleEntrySchema(rule))])),

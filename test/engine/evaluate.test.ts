@@ -87,3 +87,21 @@ t.test('a finding may ask for a milder action, never a harsher one', async (t) =
   t.equal(mild('deny', 'warn'), 'warn')
   t.equal(mild('audit', 'warn'), 'audit')
 })
+
+t.test('on UPDATE a deny the object already had only warns; a new one still denies', async (t) => {
+  const legacy = { ...nodePort, metadata: { ...nodePort.metadata, labels: { team: 'a' } } }
+  const relabelled = { ...nodePort, metadata: { ...nodePort.metadata, labels: { team: 'b' } } }
+  const [carried] = evaluate(relabelled, contextFor(relabelled, { operation: 'UPDATE', oldObject: legacy }), policyWith())
+  t.match(carried, { ruleId: 'SVC-NODEPORT', action: 'warn', message: 'spec.type NodePort is not allowed in namespace shop (already so before this update)' })
+
+  const clusterIp = { ...nodePort, spec: { type: 'ClusterIP' } }
+  t.match(evaluate(nodePort, contextFor(nodePort, { operation: 'UPDATE', oldObject: clusterIp }), policyWith()), [{ action: 'deny' }], 'a violation the update introduces')
+  t.match(evaluate(relabelled, contextFor(relabelled, { operation: 'UPDATE', oldObject: legacy }), policyWith('allowExistingViolations: false')), [{ action: 'deny' }], 'switched off')
+})
+
+t.test('rules that judge the change itself are not softened on UPDATE', async (t) => {
+  const isolated = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'netguard.io/isolation': 'default-deny' } } }
+  const optedOut = { ...isolated, metadata: { name: 'shop', labels: { 'netguard.io/isolation': 'none' } } }
+  t.match(evaluate(optedOut, contextFor(optedOut, { operation: 'UPDATE', oldObject: optedOut }), policyWith()), [], 'already opted out before netguard')
+  t.match(evaluate(optedOut, contextFor(optedOut, { operation: 'UPDATE', oldObject: isolated }), policyWith()), [{ ruleId: 'NS-ISOLATION-OPTOUT', action: 'deny' }])
+})

@@ -17,6 +17,7 @@ export const netpolManaged = defineRule({
   kinds: NETWORK_POLICY_KIND,
   operations: ['CREATE', 'UPDATE', 'DELETE'],
   defaultAction: 'deny',
+  judgesChanges: true,
   summary: `changing or deleting a NetworkPolicy labelled ${MANAGED_BY_LABEL}: ${MANAGED_BY_NETGUARD}, or creating one, by anyone not exempt`,
   settings: Type.Object({}),
   defaults: {},

@@ -33,6 +33,7 @@ export const podNetpolRequired = defineRule({
   kinds: POD_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'off',
+  judgesChanges: true,
   summary: 'a workload whose pods no NetworkPolicy in the namespace selects (needs cluster state)',
   settings: Type.Object({
     ignoreSelectAll: Type.Optional(Type.Boolean({
