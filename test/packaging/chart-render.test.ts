@@ -116,7 +116,7 @@ t.test('the Service sends 443 to the container port 8443', async (t) => {
 })
 
 t.test('the webhooks: safe settings, rules from the engine registry, the Service and the CA', async (t) => {
-  const { find } = render()
+  const { find } = render({ webhook: { excludeResources: [] } })
   const validating = find('ValidatingWebhookConfiguration').webhooks
   const mutating = find('MutatingWebhookConfiguration').webhooks
   t.equal(validating.length, 1)
@@ -159,6 +159,12 @@ t.test('failurePolicy Ignore and a shorter timeout reach both webhooks', async (
     t.equal(find(kind).webhooks[0].failurePolicy, 'Ignore')
     t.equal(find(kind).webhooks[0].timeoutSeconds, 3)
   }
+})
+
+t.test('ConfigMaps are left out by default; everything else the rules check is sent', async (t) => {
+  const sent = render().find('ValidatingWebhookConfiguration').webhooks[0].rules.map((rule: Obj) => rule.resources[0])
+  t.notOk(sent.includes('configmaps'))
+  t.equal(sent.length, webhookRules.validating.length - 1)
 })
 
 t.test('resources can be left out of the validating webhook', async (t) => {
