@@ -184,7 +184,9 @@ t.test('anything that is not an AdmissionReview v1 with request.uid is a 400 wit
     ['CREATE without object', { ...valid, request: { ...valid.request, object: null } }],
     ['object not an object', { ...valid, request: { ...valid.request, object: 'NodePort' } }],
     ['UPDATE without oldObject', { ...valid, request: { ...valid.request, operation: 'UPDATE' } }],
-    ['prototype poisoning', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","__proto__":{"allowed":true}}}']
+    ['prototype poisoning', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","__proto__":{"allowed":true}}}'],
+    ['prototype poisoning spelled with escapes', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","\\u005f_pr\\u006fto__":{"allowed":true}}}'],
+    ['constructor poisoning', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","constructor":{"prototype":{"allowed":true}}}}']
   ]
   for (const point of ['validate', 'mutate'] as const) {
     for (const [label, body] of cases) {
@@ -195,6 +197,22 @@ t.test('anything that is not an AdmissionReview v1 with request.uid is a 400 wit
       t.match(error, { code: /^NG_ERR_REVIEW_/, message: String }, label)
       t.notOk('response' in error || 'allowed' in error, 'never an allowed verdict')
     }
+  }
+})
+
+t.test('escapes, a byte-order mark and "constructor" as a value are read like any other body', async (t) => {
+  const { post } = appWith(t)
+  const denied = exampleReview('service-nodeport-denied')
+  const text = JSON.stringify(denied)
+  const variants: [string, string][] = [
+    ['\\u escapes', text.replace('"NodePort"', '"\\u004eodePort"')],
+    ['a byte-order mark', `\uFEFF${text}`],
+    ['"constructor" as a value', JSON.stringify({ ...denied, request: { ...denied.request, userInfo: { username: 'constructor' } } })]
+  ]
+  for (const [label, body] of variants) {
+    const reply = await post('validate', body)
+    t.equal(reply.statusCode, 200, label)
+    t.match(reply.json(), { response: { uid: denied.request.uid, allowed: false, status: { message: /SVC-NODEPORT/ } } }, label)
   }
 })
 
