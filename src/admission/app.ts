@@ -9,7 +9,7 @@ import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
 import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
 import { registerHealth } from './health.ts'
-import { admit, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
+import { admit, AdmissionReviewResponseSchema, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
 
 /** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */
 export const BODY_LIMIT = 3 * 1024 * 1024
@@ -105,7 +105,7 @@ export function buildApp (deps: AppDeps): WebhookApp {
 
   for (const point of REVIEW_POINTS) {
     // Not async: the answer is ready when the handler returns, so no promise to settle first.
-    app.post(`/${point}`, (request, reply) => {
+    app.post(`/${point}`, { schema: { response: { 200: AdmissionReviewResponseSchema } } }, (request, reply) => {
       const started = performance.now()
       const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock(), cluster: deps.cluster })
       const elapsedMs = performance.now() - started

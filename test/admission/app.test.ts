@@ -17,6 +17,8 @@ interface Response {
   patch?: string
 }
 
+const RESPONSE_FIELDS = new Set(['uid', 'allowed', 'status', 'warnings', 'auditAnnotations', 'patchType', 'patch'])
+
 function appWith (t: Test, options: { spec?: string, mode?: Mode, deps?: Partial<AppDeps> } = {}) {
   const log = capturedLogger()
   const app = buildApp({ policies: fixedPolicies(policyWith(options.spec)), mode: options.mode, logger: log.logger, clock: () => new Date('2026-11-26T12:00:00Z'), ...options.deps })
@@ -28,6 +30,8 @@ function appWith (t: Test, options: { spec?: string, mode?: Mode, deps?: Partial
     t.equal(reply.statusCode, 200, 'a review is answered with HTTP 200')
     const parsed = reply.json() as { apiVersion: string, kind: string, response: Response }
     t.match(parsed, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' })
+    t.same(Object.keys(parsed).sort(), ['apiVersion', 'kind', 'response'], 'nothing but the AdmissionReview fields')
+    t.same(Object.keys(parsed.response).filter((key) => !RESPONSE_FIELDS.has(key)), [], 'nothing the contract does not name')
     t.equal(parsed.response.uid, body.request.uid, 'uid echoed')
     return parsed.response
   }
