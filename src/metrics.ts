@@ -1,14 +1,18 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerBase } from 'fastify'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import { REVIEW_POINTS } from './admission/review.ts'
 import type { Decision } from './engine/decide.ts'
 import { RULES } from './engine/rules/index.ts'
-import { OPERATIONS, type Change, type Violation } from './engine/types.ts'
+import { ACTIONS, MUTATION_ACTIONS, OPERATIONS, type Change, type Violation } from './engine/types.ts'
 import { KNOWN_RESOURCES } from './kube/resources.ts'
 import { kindKey, type KindRef } from './kube/types.ts'
 import type { PolicyStatus } from './policy/store.ts'
+import { CounterGrid, HistogramGrid } from './tally.ts'
 
 /** What a review came to, as one label value; `error`: the request was not a readable review (HTTP 4xx). */
 export type Verdict = 'allowed' | 'warned' | 'patched' | 'denied' | 'error'
+const VERDICTS: readonly Verdict[] = ['allowed', 'warned', 'patched', 'denied', 'error']
+const RULE_IDS = RULES.map((rule) => rule.id)
 
 export interface ReviewRecord {
   readonly webhook: 'validate' | 'mutate'
@@ -36,41 +40,6 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean
 }
 
-const OTHER = 'other'
-
-/** Label values come from closed sets, so that no client can grow the series without bound. */
-function bounded (known: ReadonlySet<string>, value: string | undefined): string {
-  return value !== undefined && known.has(value) ? value : OTHER
-}
-
-/**
- * Counts by label set, kept as plain numbers while reviews are answered and handed to prom-client
- * only when Prometheus scrapes. prom-client validates and hashes the label object on every `inc`,
- * which costs a review more than all of its rules do (bench/http.bench.ts).
- */
-class Tally<L extends string> {
-  private readonly cells = new Map<string, { readonly labels: Readonly<Record<L, string>>, count: number }>()
-
-  constructor (registry: Registry, config: { readonly name: string, readonly help: string, readonly labelNames: readonly L[] }) {
-    const { cells } = this
-    const counter: Counter<L> = new Counter<L>({
-      ...config,
-      registers: [registry],
-      collect () {
-        counter.reset()
-        for (const { labels, count } of cells.values()) counter.inc(labels, count)
-      }
-    })
-  }
-
-  /** One more for a label set; `key` tells label sets apart (the values joined). */
-  add (key: string, labels: () => Readonly<Record<L, string>>): void {
-    const cell = this.cells.get(key)
-    if (cell === undefined) this.cells.set(key, { labels: labels(), count: 1 })
-    else cell.count++
-  }
-}
-
 /**
  * The metrics of one server, in a registry of its own (so tests and several apps in one process
  * never collide). Labels are kind, operation, verdict, rule and action: never a namespace or a
@@ -78,34 +47,35 @@ class Tally<L extends string> {
  */
 export class Metrics implements ReconcilerMetrics {
   readonly registry = new Registry()
-  private readonly kinds = new Set(KNOWN_RESOURCES.map(kindKey))
-  private readonly operations = new Set<string>(OPERATIONS)
-  private readonly rules = new Set(RULES.map((rule) => rule.id))
 
-  private readonly reviews = new Tally(this.registry, {
+  private readonly reviews = new CounterGrid(this.registry, {
     name: 'netguard_admission_reviews_total',
     help: 'Admission reviews answered, by webhook, kind, operation and verdict.',
-    labelNames: ['webhook', 'kind', 'operation', 'verdict'] as const
+    dimensions: [
+      { label: 'webhook', values: REVIEW_POINTS },
+      { label: 'kind', values: KNOWN_RESOURCES.map(kindKey) },
+      { label: 'operation', values: OPERATIONS },
+      { label: 'verdict', values: VERDICTS }
+    ]
   })
 
-  private readonly reviewSeconds = new Histogram({
+  private readonly reviewSeconds = new HistogramGrid(this.registry, {
     name: 'netguard_admission_review_duration_seconds',
     help: 'Time from request to response of an admission review, by webhook.',
-    labelNames: ['webhook'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry]
+    dimension: { label: 'webhook', values: REVIEW_POINTS },
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
   })
 
-  private readonly violations = new Tally(this.registry, {
+  private readonly violations = new CounterGrid(this.registry, {
     name: 'netguard_violations_total',
     help: 'Rule violations found in admission reviews, by rule and action (deny, warn, audit).',
-    labelNames: ['rule', 'action'] as const
+    dimensions: [{ label: 'rule', values: RULE_IDS }, { label: 'action', values: ACTIONS }]
   })
 
-  private readonly mutations = new Tally(this.registry, {
+  private readonly mutations = new CounterGrid(this.registry, {
     name: 'netguard_mutations_total',
     help: 'Changes made (mutate) or, in audit, only reported, by rule and action.',
-    labelNames: ['rule', 'action'] as const
+    dimensions: [{ label: 'rule', values: RULE_IDS }, { label: 'action', values: MUTATION_ACTIONS }]
   })
 
   readonly reconciles = new Counter({
@@ -133,20 +103,10 @@ export class Metrics implements ReconcilerMetrics {
   }
 
   recordReview (review: ReviewRecord): void {
-    const webhook = review.webhook
-    const kind = bounded(this.kinds, review.kind === undefined ? undefined : kindKey(review.kind))
-    const operation = bounded(this.operations, review.operation)
-    const verdict = review.verdict
-    this.reviews.add(`${webhook} ${kind} ${operation} ${verdict}`, () => ({ webhook, kind, operation, verdict }))
-    if (review.seconds !== undefined) this.reviewSeconds.observe({ webhook }, review.seconds)
-    for (const found of review.violations ?? []) this.countFinding(this.violations, found)
-    for (const found of review.changes ?? []) this.countFinding(this.mutations, found)
-  }
-
-  private countFinding (tally: Tally<'rule' | 'action'>, found: Pick<Violation | Change, 'ruleId' | 'action'>): void {
-    const rule = bounded(this.rules, found.ruleId)
-    const action = found.action
-    tally.add(`${rule} ${action}`, () => ({ rule, action }))
+    this.reviews.add(review.webhook, review.kind === undefined ? undefined : kindKey(review.kind), review.operation, review.verdict)
+    if (review.seconds !== undefined) this.reviewSeconds.observe(review.webhook, review.seconds)
+    for (const { ruleId, action } of review.violations ?? []) this.violations.add(ruleId, action)
+    for (const { ruleId, action } of review.changes ?? []) this.mutations.add(ruleId, action)
   }
 
   reconciled (result: 'ok' | 'error'): void {
