@@ -79,8 +79,7 @@ export function parseReviewJson (text: string): unknown {
 
 /** Reviews one decoded body: the whole path from AdmissionReview in to AdmissionReview out. */
 export function admit (point: ReviewPoint, body: unknown, options: AdmitOptions): ReviewOutcome {
-  const decoded = decodeReview(body, options.now)
-  const review = options.cluster === undefined ? decoded : { ...decoded, context: { ...decoded.context, cluster: options.cluster } }
+  const review = decodeReview(body, options.now, options.cluster)
   const { context } = review
   const mode = options.mode ?? options.policy.mode
   const object = review.subResource === undefined ? review.object : undefined
@@ -130,7 +129,7 @@ export function reviewSummary (point: ReviewPoint, outcome: ReviewOutcome, durat
  * Checks the shape the contract promises and builds the review context. Anything missing that
  * a verdict depends on is an error: netguard never allows a request it could not read.
  */
-export function decodeReview (body: unknown, now: Date): DecodedReview {
+export function decodeReview (body: unknown, now: Date, cluster?: ClusterView): DecodedReview {
   if (!isRecord(body)) return invalid('the body is not a JSON object')
   if (body.apiVersion !== ADMISSION_API_VERSION) return invalid(`apiVersion must be ${ADMISSION_API_VERSION}`)
   if (body.kind !== 'AdmissionReview') return invalid('kind must be AdmissionReview')
@@ -168,7 +167,8 @@ export function decodeReview (body: unknown, now: Date): DecodedReview {
       },
       oldObject,
       dryRun: request.dryRun === true,
-      now
+      now,
+      cluster
     }
   }
 }
