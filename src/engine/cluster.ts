@@ -33,6 +33,35 @@ export function clusterObjects (
   }
 }
 
+const derived = new WeakMap<readonly KubeObject[], Map<string, unknown>>()
+
+/**
+ * A value computed from a list of cluster objects (an index of hosts to holders, say) once per
+ * version of that list. Cluster views hand out the same array until the kind changes (the
+ * informer caches freeze a new one after each event), so a rule that needs every object looks
+ * up an index instead of scanning them on each review. `key` names what `build` computes and
+ * must cover every setting it depends on; `build` must be pure.
+ */
+export function derivedFrom<T> (objects: readonly KubeObject[], key: string, build: (objects: readonly KubeObject[]) => T): T {
+  let values = derived.get(objects)
+  if (values === undefined) derived.set(objects, values = new Map())
+  if (!values.has(key)) values.set(key, build(objects))
+  return values.get(key) as T
+}
+
+/** Objects by what they claim (hosts, DNS names); each claim's holders in list order. */
+export function holdersByClaim (objects: readonly KubeObject[], claimsOf: (object: KubeObject) => Iterable<string>): ReadonlyMap<string, readonly KubeObject[]> {
+  const index = new Map<string, KubeObject[]>()
+  for (const object of objects) {
+    for (const claim of new Set(claimsOf(object))) {
+      const holders = index.get(claim)
+      if (holders === undefined) index.set(claim, [object])
+      else holders.push(object)
+    }
+  }
+  return index
+}
+
 /** True when two objects are the same object (an UPDATE sees its own earlier version in the cache). */
 export function sameObject (a: KubeObject, b: KubeObject): boolean {
   return a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { normalizeHost } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { INGRESS_KINDS, ingressRules, ruleHost, rulePaths } from './ingress.ts'
@@ -62,24 +62,16 @@ export const ingHostUnique = defineRule({
     if (claims.size === 0) return []
     const existing = clusterObjects(context, INGRESS_KINDS[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
+    const holdersOf = derivedFrom(existing.objects, `ING-HOST-UNIQUE ${settings.match}`, (ingresses) =>
+      holdersByClaim(ingresses, (ingress) => claimsOf(ingress, settings.match).keys()))
     const self = { metadata: { name: object.metadata?.name ?? context.name, namespace: context.namespace } }
-    const heldHere = new Set<string>()
-    const heldElsewhere = new Map<string, string | undefined>()
-    for (const ingress of existing.objects) {
-      if (sameObject(ingress, self)) continue
-      const own = ingress.metadata?.namespace === context.namespace
-      for (const claim of claimsOf(ingress, settings.match).keys()) {
-        if (!claims.has(claim)) continue
-        if (own) heldHere.add(claim)
-        if (!own || settings.scope === 'allNamespaces') {
-          // The first holder found is named only when it is in this namespace: others' names would leak.
-          if (!heldElsewhere.has(claim)) heldElsewhere.set(claim, own ? ingress.metadata?.name : undefined)
-        }
-      }
-    }
+    const inHere = (ingress: KubeObject): boolean => ingress.metadata?.namespace === context.namespace
     return [...claims].flatMap(([claim, path]) => {
-      if (!heldElsewhere.has(claim) || (settings.allowWhenNamespaceHolds && heldHere.has(claim))) return []
-      const name = heldElsewhere.get(claim)
+      const holders = (holdersOf.get(claim) ?? []).filter((ingress) => !sameObject(ingress, self))
+      const blocking = holders.find((ingress) => !inHere(ingress) || settings.scope === 'allNamespaces')
+      if (blocking === undefined || (settings.allowWhenNamespaceHolds && holders.some(inHere))) return []
+      // The holder is named only when it is in this namespace: others' names would leak.
+      const name = inHere(blocking) ? blocking.metadata?.name : undefined
       const holder = name === undefined ? 'an Ingress in another namespace' : `Ingress ${name} in this namespace`
       return [{
         path,

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { ReviewContext } from '../../types.ts'
@@ -11,6 +11,13 @@ interface Claim {
   readonly domain: string
   readonly wildcard: boolean
   readonly path: string
+}
+
+/** The index keys a Route is found under: its host, its parent domain, and the domain it covers if a wildcard. */
+function claimKeys (route: KubeObject): string[] {
+  const claim = claimOf(route)
+  if (claim === undefined) return []
+  return [`host ${claim.host}`, `domain ${claim.domain}`, ...(claim.wildcard ? [`wildcard ${claim.domain}`] : [])]
 }
 
 function claimOf (route: KubeObject): Claim | undefined {
@@ -71,8 +78,13 @@ export const routeHostOwnership = defineRule({
     if (claim === undefined) return []
     const existing = clusterObjects(context, ROUTE_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
+    const claimed = derivedFrom(existing.objects, 'ROUTE-HOST-OWNERSHIP', (routes) => holdersByClaim(routes, claimKeys))
     const self = selfRef(object, context)
-    for (const route of existing.objects) {
+    // Every conflict shares the host, or a parent domain where one side is a wildcard.
+    const candidates = claim.wildcard
+      ? claimed.get(`domain ${claim.domain}`) ?? []
+      : [...claimed.get(`host ${claim.host}`) ?? [], ...claimed.get(`wildcard ${claim.domain}`) ?? []]
+    for (const route of candidates) {
       const other = claimOf(route)
       if (other === undefined || sameObject(route, self)) continue
       const namespace = route.metadata?.namespace

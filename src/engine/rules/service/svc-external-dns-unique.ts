@@ -1,7 +1,6 @@
 import Type from 'typebox'
-import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import type { Finding } from '../../types.ts'
 import type { KubeObject } from '../../../kube/types.ts'
 import { SERVICE_KIND } from './service.ts'
 
@@ -44,22 +43,18 @@ export const svcExternalDnsUnique = defineRule({
     if (names.size === 0) return []
     const existing = clusterObjects(context, SERVICE_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
-    const findings: Finding[] = []
-    for (const other of existing.objects) {
-      if (sameObject(other, object)) continue
-      for (const name of hostnames(other, settings.annotations).keys()) {
-        const key = names.get(name)
-        if (key === undefined) continue
-        names.delete(name)
-        const owner = `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`
-        const path = `metadata.annotations["${key}"]`
-        findings.push({
-          path,
-          message: `${path} ${name} is already claimed by Service ${owner}`,
-          fix: 'use a DNS name of your own, or ask the owner of that Service to release it'
-        })
-      }
-    }
-    return findings
+    const holdersOf = derivedFrom(existing.objects, `SVC-EXTERNAL-DNS-UNIQUE ${JSON.stringify(settings.annotations)}`, (services) =>
+      holdersByClaim(services, (service) => hostnames(service, settings.annotations).keys()))
+    return [...names].flatMap(([name, key]) => {
+      const other = holdersOf.get(name)?.find((holder) => !sameObject(holder, object))
+      if (other === undefined) return []
+      const owner = `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`
+      const path = `metadata.annotations["${key}"]`
+      return [{
+        path,
+        message: `${path} ${name} is already claimed by Service ${owner}`,
+        fix: 'use a DNS name of your own, or ask the owner of that Service to release it'
+      }]
+    })
   }
 })

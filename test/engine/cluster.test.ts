@@ -1,0 +1,43 @@
+import t from 'tap'
+import { derivedFrom, holdersByClaim } from '../../src/engine/cluster.ts'
+import type { ClusterView } from '../../src/engine/types.ts'
+import type { KubeObject } from '../../src/kube/types.ts'
+import { ingress, rule, violationsOf } from './rules/ingress/ingress-fixtures.ts'
+
+const named = (name: string, namespace = 'shop'): KubeObject => ({ metadata: { name, namespace } })
+
+t.test('a derived value is built once per list and key, and again for a new list', async (t) => {
+  const first = Object.freeze([named('a'), named('b')])
+  let builds = 0
+  const count = (objects: readonly KubeObject[]): number => { builds++; return objects.length }
+  t.equal(derivedFrom(first, 'count', count), 2)
+  t.equal(derivedFrom(first, 'count', count), 2)
+  t.equal(builds, 1, 'the same list is not indexed twice')
+  t.equal(derivedFrom(first, 'other', count), 2)
+  t.equal(builds, 2, 'another key is another value')
+  t.equal(derivedFrom(Object.freeze([named('a')]), 'count', count), 1)
+  t.equal(builds, 3, 'a new version of the list is indexed anew')
+})
+
+t.test('holders of a claim in list order, each object once per claim', async (t) => {
+  const objects = [named('a'), named('b', 'bank'), named('c')]
+  const claims: Record<string, string[]> = { a: ['x', 'y', 'x'], b: ['x'], c: [] }
+  const index = holdersByClaim(objects, (object) => claims[object.metadata?.name ?? ''] ?? [])
+  t.same(index.get('x')?.map((object) => object.metadata?.name), ['a', 'b'])
+  t.same(index.get('y')?.map((object) => object.metadata?.name), ['a'])
+  t.equal(index.get('z'), undefined)
+})
+
+t.test('a rule sees each version of the cache, as informers hand out a new list after every change', async (t) => {
+  // Like the informer caches: the same frozen list until something changes, then a new one.
+  let ingresses: readonly KubeObject[] = Object.freeze([])
+  const cluster: ClusterView = { list: (kind) => kind.kind === 'Ingress' ? ingresses : [] }
+  const claim = ingress({ rules: [rule('shop.apps.example.com')] })
+  const check = (): string[] => violationsOf('ING-HOST-UNIQUE', claim, '{}', { cluster }).map((violation) => violation.message)
+
+  t.same(check(), [], 'the host is free')
+  ingresses = Object.freeze([ingress({ rules: [rule('shop.apps.example.com')] }, { name: 'squatter', namespace: 'bank' })])
+  t.match(check(), [/shop\.apps\.example\.com is already used by an Ingress in another namespace/], 'taken once bank holds it')
+  ingresses = Object.freeze([])
+  t.same(check(), [], 'free again once bank lets it go')
+})
