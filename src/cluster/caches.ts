@@ -1,17 +1,21 @@
 import type { ClusterView } from '../engine/types.ts'
 import type { KubePort } from '../kube/port.ts'
-import {
-  INGRESSES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, ROUTES, type ResourceType
-} from '../kube/resources.ts'
+import { RULES } from '../engine/rules/index.ts'
+import { NAMESPACES, NETWORK_POLICIES, resourceFor, ROUTES, type ResourceType } from '../kube/resources.ts'
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import { Informer, type CacheState, type InformerOptions } from './informer.ts'
 
 /**
- * What the webhook's cluster-aware rules and the reconciler read: Namespaces (labels for
- * namespace selectors), Routes and Ingresses (host ownership), NetworkAttachmentDefinitions
- * (overlapping ranges) and NetworkPolicies (the reconciler's actual state).
+ * What the webhook and the reconciler read: Namespaces (labels for namespace selectors),
+ * NetworkPolicies (the reconciler's actual state) and every kind a cluster-aware rule compares
+ * against (its `reads`: Routes and Ingresses for hosts, Services, EgressIPs, ...).
  */
-export const CACHED_RESOURCES: readonly ResourceType[] = [NAMESPACES, ROUTES, INGRESSES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES]
+export const CACHED_RESOURCES: readonly ResourceType[] = [...new Map([NAMESPACES, NETWORK_POLICIES, ...RULES.flatMap((rule) => rule.reads ?? [])]
+  .map((kind) => {
+    const resource = resourceFor(kind)
+    if (resource === undefined) throw new Error(`no API resource for ${kindKey(kind)}, which a rule reads`)
+    return [kindKey(resource), resource] as const
+  })).values()]
 
 /** Informer caches for several kinds, seen as one ClusterView; a kind is unknown until its cache synced. */
 export class ClusterCaches implements ClusterView {

@@ -21,6 +21,11 @@ interface RuleBase<S extends TObject, C> {
    * never an old one carried over; see CompiledPolicy.allowExistingViolations.
    */
   readonly judgesChanges?: boolean
+  /**
+   * Kinds of other objects the rule compares against (`context.cluster`); the server keeps an
+   * informer cache of each. Namespaces are always known: every namespace selector needs them.
+   */
+  readonly reads?: readonly KindRef[]
   /** Schema of the rule's own settings in a policy (every field optional). */
   readonly settings: S
   /** Value of every setting when the policy leaves it out. */

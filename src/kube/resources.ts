@@ -16,6 +16,7 @@ export const NETWORK_POLICIES = resource('networking.k8s.io', 'v1', 'NetworkPoli
 export const INGRESSES = resource('networking.k8s.io', 'v1', 'Ingress', 'ingresses')
 export const ROUTES = resource('route.openshift.io', 'v1', 'Route', 'routes')
 export const NETWORK_ATTACHMENT_DEFINITIONS = resource('k8s.cni.cncf.io', 'v1', 'NetworkAttachmentDefinition', 'network-attachment-definitions')
+export const EGRESS_IPS = resource('k8s.ovn.org', 'v1', 'EgressIP', 'egressips', false)
 export const LEASES = resource('coordination.k8s.io', 'v1', 'Lease', 'leases')
 export const POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports')
 export const CLUSTER_POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', false)
@@ -37,7 +38,7 @@ export const KNOWN_RESOURCES: readonly ResourceType[] = [
   ROUTES,
   NETWORK_ATTACHMENT_DEFINITIONS,
   resource('k8s.ovn.org', 'v1', 'EgressFirewall', 'egressfirewalls'),
-  resource('k8s.ovn.org', 'v1', 'EgressIP', 'egressips', false),
+  EGRESS_IPS,
   // OpenShift SDN's egress firewall, the predecessor of EgressFirewall.
   resource('network.openshift.io', 'v1', 'EgressNetworkPolicy', 'egressnetworkpolicies'),
   resource('apps', 'v1', 'Deployment', 'deployments'),

@@ -225,3 +225,10 @@ function intersects (a: readonly Interval[], b: readonly Interval[]): boolean {
 export function prefixSize (family: Family, prefix: number): bigint {
   return 1n << BigInt(BITS[family] - prefix)
 }
+
+/** One spelling per address, to tell claims apart: `::ffff:192.0.2.1` is `192.0.2.1`, `2001:DB8::1` is `2001:db8::1`. */
+export function addressKey (address: Cidr): string {
+  const { v4, v6 } = AddressSet.of([address])
+  const [family, interval] = v4.length > 0 ? [4, v4[0]] : [6, v6[0]]
+  return `${family} ${String(interval?.start)}`
+}

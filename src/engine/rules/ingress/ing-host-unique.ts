@@ -41,6 +41,7 @@ export const ingHostUnique = defineRule({
   id: 'ING-HOST-UNIQUE',
   kinds: INGRESS_KINDS,
   operations: CONTENT_OPERATIONS,
+  reads: [INGRESS_KINDS[0]],
   defaultAction: 'deny',
   summary: 'a host (or host and path) already used by an Ingress in another namespace (needs cluster state)',
   settings: Type.Object({

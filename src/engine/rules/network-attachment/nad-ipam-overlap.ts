@@ -18,6 +18,7 @@ export const nadIpamOverlap = defineRule({
   id: 'NAD-IPAM-OVERLAP',
   kinds: NAD_KIND,
   operations: CONTENT_OPERATIONS,
+  reads: [NAD_KIND[0]],
   defaultAction: 'deny',
   summary: 'IPAM ranges overlapping those of a NetworkAttachmentDefinition in another namespace (needs cluster state)',
   settings: Type.Object({

@@ -32,6 +32,7 @@ export const podNetpolRequired = defineRule({
   id: 'POD-NETPOL-REQUIRED',
   kinds: POD_KINDS,
   operations: CONTENT_OPERATIONS,
+  reads: [NETWORK_POLICY_KIND[0]],
   defaultAction: 'off',
   judgesChanges: true,
   summary: 'a workload whose pods no NetworkPolicy in the namespace selects (needs cluster state)',

@@ -60,6 +60,7 @@ export const routeHostOwnership = defineRule({
   id: 'ROUTE-HOST-OWNERSHIP',
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
+  reads: [ROUTE_KIND[0]],
   defaultAction: 'deny',
   summary: 'a host (or wildcard domain) already claimed by a Route in another namespace, as the OKD router sees it (needs cluster state)',
   settings: Type.Object({

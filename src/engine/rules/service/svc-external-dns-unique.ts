@@ -30,6 +30,7 @@ export const svcExternalDnsUnique = defineRule({
   id: 'SVC-EXTERNAL-DNS-UNIQUE',
   kinds: SERVICE_KIND,
   operations: CONTENT_OPERATIONS,
+  reads: [SERVICE_KIND[0]],
   defaultAction: 'deny',
   summary: 'an external-dns hostname annotation naming a host another Service already claims, in any namespace (needs cluster state)',
   settings: Type.Object({

@@ -33,6 +33,7 @@ export const svcUniqueSelector = defineRule({
   id: 'SVC-UNIQUE-SELECTOR',
   kinds: SERVICE_KIND,
   operations: CONTENT_OPERATIONS,
+  reads: [SERVICE_KIND[0]],
   defaultAction: 'off',
   summary: 'a Service selector identical to (or containing) that of another Service in the namespace (needs cluster state)',
   settings: Type.Object({
