@@ -15,6 +15,21 @@ export function leafCertificate (pem: string): { readonly certificate: X509Certi
   }
 }
 
+/** Every certificate of a PEM bundle (a CA chain), in order; a reason when one cannot be read or there is none. */
+export function bundleCertificates (pem: string): { readonly certificates: readonly X509Certificate[] } | { readonly problem: string } {
+  const blocks = pem.match(new RegExp(PEM_CERTIFICATE.source, 'g')) ?? []
+  if (blocks.length === 0) return { problem: 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)' }
+  const certificates: X509Certificate[] = []
+  for (const [index, block] of blocks.entries()) {
+    try {
+      certificates.push(new X509Certificate(block))
+    } catch {
+      return { problem: `certificate ${index + 1} could not be parsed as an X.509 certificate` }
+    }
+  }
+  return { certificates }
+}
+
 /** Whether `keyPem` is the private key of `certificate`; a reason when the key cannot be read. */
 export function keyMatches (certificate: X509Certificate, keyPem: string): boolean | { readonly problem: string } {
   let publicKey: Buffer

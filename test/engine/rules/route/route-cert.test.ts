@@ -91,3 +91,23 @@ t.test('the DER reader refuses truncated or foreign input', async (t) => {
   t.equal(signatureAlgorithmOid(new Uint8Array([0x30, 0x81, 0x09, 0x30, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x0e, 0x03])), '1.3.14.3', 'long-form length')
   t.equal(signatureAlgorithmOid(new Uint8Array([0x30, 0x10, 0x30, 0x00])), undefined, 'length beyond the end')
 })
+
+t.test('CA certificates must be readable and valid now: the chain clients get, and the re-encrypt backend CA', async (t) => {
+  const ca = testCertificate({ hosts: [], commonName: 'Shop CA' })
+  const expiredCa = testCertificate({ hosts: [], commonName: 'Old CA', notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2025-01-01T00:00:00Z') })
+  t.same(check({ certificate: good.certificate, caCertificate: ca.certificate }), [], 'a valid chain passes')
+  t.match(check({ certificate: good.certificate, caCertificate: expiredCa.certificate }), [{
+    ruleId: 'ROUTE-CERT', action: 'deny', path: 'spec.tls.caCertificate', message: 'spec.tls.caCertificate expired on 2025-01-01T00:00:00.000Z', fix: 'issue a certificate that is valid now'
+  }])
+  t.match(check({ certificate: good.certificate, caCertificate: `${ca.certificate}\n${expiredCa.certificate}` }), [{
+    path: 'spec.tls.caCertificate', message: 'spec.tls.caCertificate (certificate 2) expired on 2025-01-01T00:00:00.000Z'
+  }], 'each certificate of a bundle counts')
+  const reencrypt = (destinationCACertificate: string) =>
+    violationsOf('ROUTE-CERT', route({ host: 'www.example.com', tls: { termination: 'reencrypt', destinationCACertificate } }))
+  t.match(reencrypt('not a certificate'), [{ path: 'spec.tls.destinationCACertificate', message: 'spec.tls.destinationCACertificate holds no PEM certificate (-----BEGIN CERTIFICATE-----)' }],
+    'checked without a serving certificate too')
+  t.match(reencrypt('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), [{ message: 'spec.tls.destinationCACertificate certificate 1 could not be parsed as an X.509 certificate' }])
+  t.same(reencrypt(ca.certificate), [])
+  t.same(check({ caCertificate: expiredCa.certificate }, 'www.example.com', 'rules: { ROUTE-CERT: { checkCaCertificates: false } }'), [], 'the CA check can be turned off')
+  t.notMatch(JSON.stringify(check({ caCertificate: expiredCa.certificate })), 'BEGIN CERTIFICATE', 'never quoted')
+})
