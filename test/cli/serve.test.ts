@@ -19,7 +19,8 @@ t.test('netguard serve answers reviews, and on SIGTERM finishes and exits 0', as
   const records: Record<string, unknown>[] = []
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // 'close', not 'exit': only then has every line the child wrote been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const record = JSON.parse(line) as Record<string, unknown>
