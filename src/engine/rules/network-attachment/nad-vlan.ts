@@ -6,11 +6,14 @@ import {
   allowancesIn, allowsVlan, baseline, compilePerNamespace, compileVlans, describeVlans, offer, PerNamespaceSchema, VlansSchema,
   type Allowance
 } from './allowances.ts'
-import { asList, asObject, shown } from './json.ts'
+import { asList, asObject, asText, shown } from './json.ts'
 import { NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** VLAN id fields: bridge and sriov `vlan`, the vlan plugin's `vlanId`, OVN-Kubernetes localnet `vlanID`. */
 const VLAN_FIELDS = ['vlan', 'vlanId', 'vlanID'] as const
+
+/** Fields naming a node interface: macvlan, ipvlan and vlan `master`, host-device `device`. */
+const INTERFACE_FIELDS = ['master', 'device'] as const
 
 /** A VLAN tag puts the pod on that layer-2 network: tenants get only the VLANs assigned to them. */
 export const nadVlan = defineRule({
@@ -19,7 +22,7 @@ export const nadVlan = defineRule({
   kinds: NAD_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
-  summary: 'a VLAN id (vlan, vlanId, vlanID, bridge vlanTrunk) outside the allowed ranges',
+  summary: 'a VLAN id (vlan, vlanId, vlanID, bridge vlanTrunk, or a dotted VLAN interface such as eth1.50) outside the allowed ranges',
   settings: Type.Object({
     allowedVlans: Type.Optional(VlansSchema),
     perNamespace: Type.Optional(PerNamespaceSchema)
@@ -44,6 +47,13 @@ export const nadVlan = defineRule({
         else if (!allowsVlan(allowances, value)) findings.push({ path: fieldPath, message: `${fieldPath} ${value} is not an allowed VLAN ${where}`, fix })
       }
       if (fields.vlanTrunk !== undefined) findings.push(...checkTrunk(fields.vlanTrunk, `${path}.vlanTrunk`, allowances, where, fix))
+      for (const field of INTERFACE_FIELDS) {
+        const name = asText(fields[field])
+        const vlan = name === undefined ? undefined : dottedVlan(name)
+        if (name === undefined || vlan === undefined || allowsVlan(allowances, vlan.id)) continue
+        const fieldPath = `${path}.${field}`
+        findings.push({ path: fieldPath, message: `${fieldPath} ${name} is VLAN ${vlan.id} on ${vlan.parent}, not an allowed VLAN ${where}`, fix })
+      }
     }
     return findings
   }
@@ -70,6 +80,17 @@ function checkTrunk (value: unknown, path: string, allowances: readonly Allowanc
     }
   }
   return findings
+}
+
+/**
+ * The VLAN of an interface named the way the kernel and NetworkManager name VLAN interfaces,
+ * `<parent>.<id>` (`eth1.50`, `bond0.100`): attaching to it tags the pod's traffic as surely as a
+ * `vlan` field, and an interface allow-list like `eth1*` would let it through unnoticed.
+ */
+function dottedVlan (name: string): { readonly parent: string, readonly id: number } | undefined {
+  const match = /^(.+)\.(\d{1,4})$/.exec(name)
+  const id = match === null ? undefined : Number(match[2])
+  return match === null || !isVlanId(id) ? undefined : { parent: match[1]!, id }
 }
 
 function isVlanId (value: unknown): value is number {

@@ -50,3 +50,16 @@ t.test('values that are not VLAN ids are denied', async (t) => {
     'spec.config.vlanTrunk[2] {} is not a VLAN id or range (1-4094)'
   ])
 })
+
+t.test('a dotted VLAN interface (eth1.50) is the VLAN it names', async (t) => {
+  t.same(found({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1.50' }), [], 'VLAN 50 is allowed in payments')
+  t.match(found({ cniVersion: '1.0.0', type: 'macvlan', master: 'bond0.60' }), [{
+    path: 'spec.config.master',
+    message: 'spec.config.master bond0.60 is VLAN 60 on bond0, not an allowed VLAN in namespace payments',
+    fix: 'use one of: 50; or ask a cluster admin to allow the VLAN'
+  }])
+  t.match(messages({ cniVersion: '1.0.0', type: 'host-device', device: 'ens3f0.50' }, ALLOW_PAYMENTS, 'shop'), [/ens3f0\.50 is VLAN 50 on ens3f0, not an allowed VLAN in namespace shop/])
+  t.same(found({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1' }, '{}', 'shop'), [], 'no VLAN in a plain name')
+  t.same(found({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1.0' }, '{}', 'shop'), [], 'not a VLAN id: 0')
+  t.same(found({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1.5000' }, '{}', 'shop'), [], 'not a VLAN id: over 4094')
+})
