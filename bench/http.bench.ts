@@ -50,15 +50,21 @@ async function serveChild (target: Target, certDir: string): Promise<void> {
     port = (server.address() as AddressInfo).port
   }
   process.send?.({ port })
-  // The parent asks for CPU time around each run: CPU per request is steadier than req/s on a busy machine.
-  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }))
+  // The parent asks for CPU time around each run (CPU per request is steadier than req/s on a busy
+  // machine) and for memory at the end.
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage()
+    const usage: Usage = { cpuMicros: user + system, peakRssKiB: process.resourceUsage().maxRSS, heapUsedBytes: process.memoryUsage().heapUsed }
+    process.send?.(usage)
+  })
 }
 
-async function cpuOf (child: ChildProcess): Promise<number> {
-  const reply = new Promise<NodeJS.CpuUsage>((resolve) => child.once('message', (message) => resolve((message as { cpu: NodeJS.CpuUsage }).cpu)))
-  child.send('cpu')
-  const { user, system } = await reply
-  return user + system
+interface Usage { readonly cpuMicros: number, readonly peakRssKiB: number, readonly heapUsedBytes: number }
+
+async function usageOf (child: ChildProcess): Promise<Usage> {
+  const reply = new Promise<Usage>((resolve) => child.once('message', (message) => resolve(message as Usage)))
+  child.send('usage')
+  return await reply
 }
 
 async function startChild (target: Target, certDir: string): Promise<{ child: ChildProcess, port: number }> {
@@ -82,7 +88,7 @@ async function stopChild (child: ChildProcess): Promise<void> {
 interface Measure { readonly rps: number, readonly p99: number, readonly cpuPerRequest: number }
 
 async function load ({ child, port }: { child: ChildProcess, port: number }, seconds: number): Promise<Measure> {
-  const cpuBefore = await cpuOf(child)
+  const cpuBefore = (await usageOf(child)).cpuMicros
   const latencies: number[] = []
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({
@@ -100,7 +106,7 @@ async function load ({ child, port }: { child: ChildProcess, port: number }, sec
   if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
     throw new Error(`port ${port}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`)
   }
-  return { rps: result.requests.average, p99: percentile(latencies, 0.99), cpuPerRequest: (await cpuOf(child) - cpuBefore) / result.requests.total }
+  return { rps: result.requests.average, p99: percentile(latencies, 0.99), cpuPerRequest: ((await usageOf(child)).cpuMicros - cpuBefore) / result.requests.total }
 }
 
 function percentile (values: number[], rank: number): number {
@@ -144,6 +150,10 @@ async function main (): Promise<void> {
     })
     const netguard = summary(results.netguard)
     const floor = summary(results.floor)
+    const memory = { netguard: await usageOf(servers.netguard.child), floor: await usageOf(servers.floor.child) }
+    const mib = (bytes: number): number => round(bytes / 1024 / 1024, 1)
+    console.log(`bench: memory after the rounds: netguard peak RSS ${mib(memory.netguard.peakRssKiB * 1024)} MiB, heap ${mib(memory.netguard.heapUsedBytes)} MiB; ` +
+      `floor peak RSS ${mib(memory.floor.peakRssKiB * 1024)} MiB, heap ${mib(memory.floor.heapUsedBytes)} MiB (peak RSS ratio ${round(memory.netguard.peakRssKiB / memory.floor.peakRssKiB)})`)
     console.log(`bench: server CPU per request: netguard ${Math.round(netguard.cpuPerRequest)} µs, floor ${Math.round(floor.cpuPerRequest)} µs (ratio ${round(netguard.cpuPerRequest / floor.cpuPerRequest)})`)
     console.log(`bench: throughput ratio ${round(netguard.rps / floor.rps)} p99 ratio ${round(netguard.p99 / floor.p99)} ` +
       `(netguard ${Math.round(netguard.rps)} req/s, p99 ${round(netguard.p99)} ms; floor ${Math.round(floor.rps)} req/s, p99 ${round(floor.p99)} ms)`)
