@@ -164,11 +164,16 @@ t.test('the namespace patch applies to request.object with the jsonpatch library
   t.same(decodePatch(labelled), [{ op: 'add', path: '/metadata/labels/netguard.io~1isolation', value: 'default-deny' }], 'the / in the key is escaped')
 })
 
-t.test('removing the isolation label is denied on UPDATE', async (t) => {
+t.test('removing the isolation label is denied on UPDATE; the mutating webhook, which runs first, puts it back', async (t) => {
   const { review } = appWith(t)
-  const response = await review('validate', exampleReview('namespace-update-remove-label'))
+  const body = exampleReview('namespace-update-remove-label')
+  const response = await review('validate', body)
   t.equal(response.allowed, false)
   t.match(response.status?.message, /^\[NS-ISOLATION-OPTOUT\] removing metadata\.labels\["netguard\.io\/isolation"\]/)
+  const mutated = await review('mutate', body)
+  const patched = jsonpatch.apply_patch(body.request.object, decodePatch(mutated)) as KubeObject
+  t.equal(patched.metadata?.labels?.['netguard.io/isolation'], 'default-deny', 'the dropped label is back')
+  t.equal((await review('validate', reviewOf(patched, { operation: 'UPDATE', oldObject: body.request.oldObject ?? undefined }))).allowed, true, 'and the update passes')
 })
 
 t.test('anything that is not an AdmissionReview v1 with request.uid is a 400 with a JSON error', async (t) => {

@@ -20,6 +20,19 @@ t.test('NS-ISOLATION leaves labelled, exempt and updated namespaces alone', asyn
   t.same(mutate(namespace(), contextFor(namespace(), { operation: 'UPDATE', oldObject: namespace() }), policy).changes, [])
 })
 
+t.test('NS-ISOLATION puts back the label an update dropped, and isolates no existing namespace', async (t) => {
+  const isolated = namespace({ team: 'a', 'netguard.io/isolation': 'default-deny' })
+  const replaced = namespace({ team: 'a' })
+  const restored = mutate(replaced, contextFor(replaced, { operation: 'UPDATE', oldObject: isolated }), policy)
+  t.same(restored.object.metadata?.labels, { team: 'a', 'netguard.io/isolation': 'default-deny' }, 'a GitOps replace keeps the isolation')
+  t.match(restored.changes, [{ ruleId: 'NS-ISOLATION', message: 'keeps label netguard.io/isolation=default-deny, which this update dropped' }])
+  t.same(evaluate(restored.object, contextFor(restored.object, { operation: 'UPDATE', oldObject: isolated }), policy), [],
+    'the update as patched passes NS-ISOLATION-OPTOUT')
+  const optedOut = namespace({ team: 'a', 'netguard.io/isolation': 'none' })
+  t.same(mutate(replaced, contextFor(replaced, { operation: 'UPDATE', oldObject: optedOut }), policy).changes, [], 'an excepted opt-out stays so')
+  t.same(mutate(optedOut, contextFor(optedOut, { operation: 'UPDATE', oldObject: isolated }), policy).changes, [], 'an explicit value is NS-ISOLATION-OPTOUT\'s to judge')
+})
+
 t.test('NS-ISOLATION in audit action reports but does not change the object', async (t) => {
   const object = namespace()
   const result = mutate(object, contextFor(object), policyWith('rules: { NS-ISOLATION: { action: audit } }'))
