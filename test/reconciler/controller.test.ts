@@ -191,11 +191,13 @@ t.test('without reconcile the caches still serve the view', async (t) => {
   t.equal(services.isLeader(), false)
   t.same(services.cacheStates(), {
     Namespace: 'synced',
+    'NetworkPolicy.networking.k8s.io': 'synced',
+    Service: 'synced',
     'Route.route.openshift.io': 'synced',
     'Ingress.networking.k8s.io': 'synced',
     'NetworkAttachmentDefinition.k8s.cni.cncf.io': 'synced',
-    'NetworkPolicy.networking.k8s.io': 'synced'
-  })
+    'EgressIP.k8s.ovn.org': 'synced'
+  }, 'Namespaces, NetworkPolicies and every kind a rule reads')
   t.same(fake.writes(), [])
 })
 
