@@ -33,20 +33,21 @@ export function clusterObjects (
   }
 }
 
-const derived = new WeakMap<readonly KubeObject[], Map<string, unknown>>()
+const derived = new WeakMap<readonly KubeObject[], WeakMap<object, unknown>>()
 
 /**
  * A value computed from a list of cluster objects (an index of hosts to holders, say) once per
  * version of that list. Cluster views hand out the same array until the kind changes (the
  * informer caches freeze a new one after each event), so a rule that needs every object looks
- * up an index instead of scanning them on each review. `key` names what `build` computes and
- * must cover every setting it depends on; `build` must be pure.
+ * up an index instead of scanning them on each review. `owner` is the compiled settings of the
+ * rule asking: one value per rule and policy, so `build` may depend on those settings and on
+ * nothing else (it must be pure).
  */
-export function derivedFrom<T> (objects: readonly KubeObject[], key: string, build: (objects: readonly KubeObject[]) => T): T {
+export function derivedFrom<T> (objects: readonly KubeObject[], owner: object, build: (objects: readonly KubeObject[]) => T): T {
   let values = derived.get(objects)
-  if (values === undefined) derived.set(objects, values = new Map())
-  if (!values.has(key)) values.set(key, build(objects))
-  return values.get(key) as T
+  if (values === undefined) derived.set(objects, values = new WeakMap())
+  if (!values.has(owner)) values.set(owner, build(objects))
+  return values.get(owner) as T
 }
 
 /** Objects by what they claim (hosts, DNS names); each claim's holders in list order. */

@@ -50,7 +50,7 @@ export const egressIpUnique = defineRule({
     }
     const existing = clusterObjects(context, EGRESS_IP_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [...findings, existing.unknown]
-    const holdersOf = derivedFrom(existing.objects, 'EGRESSIP-UNIQUE', (egressIps) => holdersByClaim(egressIps, (egressIp) => claimsOf(egressIp).map((claim) => claim.key)))
+    const holdersOf = derivedFrom(existing.objects, settings, (egressIps) => holdersByClaim(egressIps, (egressIp) => claimsOf(egressIp).map((claim) => claim.key)))
     const self = { metadata: { name: object.metadata?.name ?? context.name } }
     for (const claim of first.values()) {
       const holder = holdersOf.get(claim.key)?.find((other) => !sameObject(other, self))

@@ -63,7 +63,7 @@ export const ingHostUnique = defineRule({
     if (claims.size === 0) return []
     const existing = clusterObjects(context, INGRESS_KINDS[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
-    const holdersOf = derivedFrom(existing.objects, `ING-HOST-UNIQUE ${settings.match}`, (ingresses) =>
+    const holdersOf = derivedFrom(existing.objects, settings, (ingresses) =>
       holdersByClaim(ingresses, (ingress) => claimsOf(ingress, settings.match).keys()))
     const self = { metadata: { name: object.metadata?.name ?? context.name, namespace: context.namespace } }
     const inHere = (ingress: KubeObject): boolean => ingress.metadata?.namespace === context.namespace

@@ -79,7 +79,7 @@ export const routeHostOwnership = defineRule({
     if (claim === undefined) return []
     const existing = clusterObjects(context, ROUTE_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
-    const claimed = derivedFrom(existing.objects, 'ROUTE-HOST-OWNERSHIP', (routes) => holdersByClaim(routes, claimKeys))
+    const claimed = derivedFrom(existing.objects, settings, (routes) => holdersByClaim(routes, claimKeys))
     const self = selfRef(object, context)
     // Every conflict shares the host, or a parent domain where one side is a wildcard.
     const candidates = claim.wildcard

@@ -44,7 +44,7 @@ export const svcExternalDnsUnique = defineRule({
     if (names.size === 0) return []
     const existing = clusterObjects(context, SERVICE_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [existing.unknown]
-    const holdersOf = derivedFrom(existing.objects, `SVC-EXTERNAL-DNS-UNIQUE ${JSON.stringify(settings.annotations)}`, (services) =>
+    const holdersOf = derivedFrom(existing.objects, settings, (services) =>
       holdersByClaim(services, (service) => hostnames(service, settings.annotations).keys()))
     return [...names].flatMap(([name, key]) => {
       const other = holdersOf.get(name)?.find((holder) => !sameObject(holder, object))
