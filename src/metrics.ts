@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerBase } from 'fastify'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
-import { REVIEW_POINTS } from './admission/review.ts'
+import { REVIEW_POINTS, type ReviewPoint } from './admission/review.ts'
 import type { Decision } from './engine/decide.ts'
 import { RULES } from './engine/rules/index.ts'
 import { ACTIONS, MUTATION_ACTIONS, OPERATIONS, type Change, type Violation } from './engine/types.ts'
@@ -15,7 +15,7 @@ const VERDICTS: readonly Verdict[] = ['allowed', 'warned', 'patched', 'denied', 
 const RULE_IDS = RULES.map((rule) => rule.id)
 
 export interface ReviewRecord {
-  readonly webhook: 'validate' | 'mutate'
+  readonly webhook: ReviewPoint
   readonly kind: KindRef | undefined
   readonly operation: string | undefined
   readonly verdict: Verdict

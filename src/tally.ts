@@ -76,8 +76,8 @@ export class CounterGrid<L extends string> {
 
 /**
  * A histogram with one label, in the Prometheus histogram format. prom-client has no way to feed
- * a histogram counts kept elsewhere, so this registers as a metric of its own: prom-client only
- * calls `get` (and `reset`) on what it exports, and formats the samples like its own histograms.
+ * a histogram counts kept elsewhere, so this registers as a metric of its own: exporting, prom-client
+ * only calls `get`, and formats the samples like its own histograms.
  */
 export class HistogramGrid<L extends string> {
   readonly type = 'histogram'
@@ -127,9 +127,5 @@ export class HistogramGrid<L extends string> {
       )
     })
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values })
-  }
-
-  reset (): void {
-    for (const series of this.series) series.fill(0)
   }
 }

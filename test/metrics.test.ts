@@ -108,3 +108,16 @@ t.test('process metrics are on by default, and two instances never share a regis
   t.match((await scrape(first)).body, /process_cpu_user_seconds_total/)
   t.equal(sample((await scrape(second)).body, 'netguard_reconciles_total{result="ok"}'), undefined)
 })
+
+t.test('a duration above every bucket counts only in +Inf, and the sum adds every duration', async (t) => {
+  const metrics = new Metrics({ processMetrics: false })
+  const record = { webhook: 'mutate', kind: { group: '', kind: 'Namespace' }, operation: 'CREATE', verdict: 'patched' } as const
+  metrics.recordReview({ ...record, seconds: 3 })
+  metrics.recordReview({ ...record, seconds: 0.25 })
+  const { body } = await scrape(metrics)
+  t.equal(sample(body, 'netguard_admission_review_duration_seconds_bucket{le="0.25",webhook="mutate"}'), 1, 'a bound is inclusive')
+  t.equal(sample(body, 'netguard_admission_review_duration_seconds_bucket{le="2.5",webhook="mutate"}'), 1)
+  t.equal(sample(body, 'netguard_admission_review_duration_seconds_bucket{le="+Inf",webhook="mutate"}'), 2)
+  t.equal(sample(body, 'netguard_admission_review_duration_seconds_sum{webhook="mutate"}'), 3.25)
+  t.equal(sample(body, 'netguard_admission_review_duration_seconds_count{webhook="validate"}'), undefined, 'no series for a webhook with no reviews')
+})
