@@ -51,7 +51,7 @@ function run (command: string, args: readonly string[]): string {
 async function runTests (stateFile: string): Promise<{ passed: number, failed: number, code: number }> {
   const chosen = process.argv.slice(2)
   const files = chosen.length > 0 ? chosen : readdirSync('test/e2e').filter((file) => file.endsWith('.e2e.ts')).sort().map((file) => join('test/e2e', file))
-  const tap = spawn(join('node_modules', '.bin', 'tap'), ['--disable-coverage', '--jobs=1', '--timeout=300', ...files], {
+  const tap = spawn(join('node_modules', '.bin', 'tap'), ['--disable-coverage', '--jobs=1', '--timeout=120', ...files], {
     env: { ...process.env, [STATE_ENV]: stateFile },
     stdio: ['ignore', 'pipe', 'inherit']
   })
