@@ -4,17 +4,18 @@
 // object, for value sets that take the templates' different branches.
 import t from 'tap'
 import { join } from 'node:path'
-import { e2eValues, renderWithHelm, renderWithInterpreter, type Manifest } from './harness/chart.ts'
+import { E2E_IMAGE, e2eValues, renderWithHelm, renderWithInterpreter, type Manifest } from './harness/chart.ts'
 import { readState } from './harness/state.ts'
 
 const state = readState()
 const helm = join(state.binDir, 'helm')
 
 const VALUE_SETS: Record<string, Record<string, unknown>> = {
-  defaults: {},
+  'defaults, with an image': { image: E2E_IMAGE },
   'the e2e values': e2eValues(),
-  openshift: { openshift: true },
+  openshift: { image: E2E_IMAGE, openshift: true },
   'everything optional on': {
+    image: E2E_IMAGE,
     certificates: { provider: 'certManager' },
     audit: { enabled: true },
     autoscaling: { enabled: true },

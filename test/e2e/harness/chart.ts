@@ -10,13 +10,18 @@ export const RELEASE = { name: 'netguard', namespace: 'netguard' } as const
 
 export type Manifest = Record<string, unknown> & { apiVersion: string, kind: string, metadata: { name: string, namespace?: string, [key: string]: unknown } }
 
+/** An image name for the chart to render; nothing pulls it here. */
+export const E2E_IMAGE = { repository: 'registry.example/netguard', tag: 'e2e' }
+
 /**
- * The chart's values for the suite: enforce, so that denials are denials; the CA injected the
- * way cert-manager's injector does it (the provider renders no caBundle of its own), because the
- * serving certificate must name 127.0.0.1; everything else is the chart's default.
+ * The chart's values for the suite: enforce with failurePolicy Fail, the setting where an outage
+ * of netguard could block a request, so that denials are denials and exemptions are tested where
+ * they matter; the CA injected the way cert-manager's injector does it (the provider renders no
+ * caBundle of its own), because the serving certificate must name 127.0.0.1; everything else is
+ * the chart's default.
  */
 export function e2eValues (overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { mode: 'enforce', certificates: { provider: 'certManager' }, ...overrides }
+  return { mode: 'enforce', image: E2E_IMAGE, webhook: { failurePolicy: 'Fail' }, certificates: { provider: 'certManager' }, ...overrides }
 }
 
 /** `helm template` with the real helm binary, parsed. */
