@@ -91,7 +91,12 @@ export async function setUp (options: SetUpOptions, started: (process: StartedPr
         primary: { name: primary.name, pid: primary.pid }
       }
     }
-    await waitForWebhooks(admin, logDir)
+    const tenant = new KubeClient(plane.server, plane.tokens.tenant, plane.ca, USERS.tenant.name)
+    try {
+      await waitForWebhooks(tenant, logDir)
+    } finally {
+      tenant.close()
+    }
     return state
   } finally {
     admin.close()
@@ -182,12 +187,13 @@ export function kubeconfigFor (server: string, ca: string, token: string): strin
 
 /**
  * The API server picks up webhook configurations from a watch; a request made before that is not
- * reviewed. Polls a tenant's dry-run Namespace until both webhooks have seen it.
+ * reviewed. Polls a tenant's dry-run Namespace (an admin's may be exempt before it is sent)
+ * until both webhooks have seen it.
  */
-async function waitForWebhooks (admin: KubeClient, logDir: string): Promise<void> {
+async function waitForWebhooks (tenant: KubeClient, logDir: string): Promise<void> {
   const name = 'e2e-webhook-probe'
   await until('the webhook configurations in force', async () => {
-    await admin.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: true })
+    await tenant.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: true })
     const points = new Set(loggedReviews({ logDir }).filter((review) => review.name === name).map((review) => review.point))
     return points.has('mutate') && points.has('validate')
   })
