@@ -4,12 +4,12 @@ import { performance } from 'node:perf_hooks'
 import { fastify, LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import type { ClusterView, Mode } from '../engine/types.ts'
+import { REVIEW_POINTS, type ClusterView, type Mode } from '../engine/types.ts'
 import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
 import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
 import { registerHealth } from './health.ts'
-import { admit, AdmissionReviewResponseSchema, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
+import { admit, AdmissionReviewResponseSchema, parseReviewJson, reviewSummary } from './review.ts'
 
 /** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */
 export const BODY_LIMIT = 3 * 1024 * 1024
@@ -112,11 +112,11 @@ export function buildApp (deps: AppDeps): WebhookApp {
       if (deps.logger.isLevelEnabled('info')) {
         request.log.info(reviewSummary(point, outcome, elapsedMs), 'review')
       }
-      const { context } = outcome.review
+      const { subject } = outcome
       deps.metrics?.recordReview({
         webhook: point,
-        kind: context.kind,
-        operation: context.operation,
+        kind: subject.kind,
+        operation: subject.operation,
         verdict: verdictOf(outcome.decision),
         seconds: elapsedMs / 1000,
         violations: outcome.decision.violations,

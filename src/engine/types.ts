@@ -15,6 +15,10 @@ export const MUTATION_ACTIONS: readonly MutationAction[] = ['mutate', 'audit', '
 export type Mode = 'enforce' | 'audit'
 export const MODES: readonly Mode[] = ['enforce', 'audit']
 
+/** Which webhook reviews: the mutating one (patches) or the validating one (verdicts). */
+export type ReviewPoint = 'validate' | 'mutate'
+export const REVIEW_POINTS: readonly ReviewPoint[] = ['validate', 'mutate']
+
 export interface UserInfo {
   readonly username: string
   readonly groups: readonly string[]
@@ -40,6 +44,18 @@ export interface ReviewContext {
    * hosts, overlapping ranges). Absent offline; see ClusterView for what "unknown" means.
    */
   readonly cluster?: ClusterView
+}
+
+/**
+ * One request as netguard reviews it, from whichever front: the webhook decodes an AdmissionReview
+ * into it, `check` and `audit` build it from a manifest (subjectOf in subject.ts). Rules see it as
+ * their ReviewContext.
+ */
+export interface Subject extends ReviewContext {
+  /** The object after the change; undefined on DELETE. */
+  readonly object: KubeObject | undefined
+  /** Set for a request on a subresource (`status`, `scale`): no rule looks at those. */
+  readonly subResource?: string | undefined
 }
 
 /**
@@ -79,4 +95,29 @@ export interface Change {
   readonly ruleId: string
   readonly action: Exclude<MutationAction, 'off'>
   readonly message: string
+}
+
+/** What exempted a subject from every rule: its namespace (by name or labels), its user or a group. */
+export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group'
+
+/**
+ * What one rule made of a subject. pass: nothing found. fail: a finding that denies (in enforce
+ * mode). warn: only findings that warn or are recorded, or a change a mutation rule made.
+ * skip: the rule did not look (the subject is exempt, or an exception waives the rule). error:
+ * the rule threw; its violation carries the rule's action, so a bug never allows silently.
+ */
+export type RuleStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error'
+
+export interface RuleResult {
+  readonly ruleId: string
+  readonly point: ReviewPoint
+  readonly status: RuleStatus
+  /** fail, warn or error at the validate point: what the rule found, with the action each gets. */
+  readonly violations?: readonly Violation[]
+  /** warn at the mutate point: the change the rule made (or, with action audit, would make). */
+  readonly change?: Change
+  /** skip: the exception that waived the rule here. */
+  readonly exception?: string
+  /** skip: what exempted the subject. */
+  readonly exemptBy?: ExemptBy
 }

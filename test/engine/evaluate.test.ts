@@ -1,9 +1,8 @@
 import t from 'tap'
-import { evaluate } from '../../src/engine/evaluate.ts'
 import { compileGlobs } from '../../src/engine/glob.ts'
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import { defineRule, type ValidationRule } from '../../src/engine/rule.ts'
-import { contextFor, policyWith } from '../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../helpers/policy.ts'
 import Type from 'typebox'
 
 const nodePort = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'NodePort' } }
