@@ -59,17 +59,23 @@ export interface Subject extends ReviewContext {
 }
 
 /**
- * A read-only view of cluster state, fed by informer caches in the server and by
- * `--cluster-state` files in `netguard check`.
+ * A read-only view of cluster state: the contract every implementation keeps (the informer caches
+ * of `serve`, the listing `audit` takes, the `--cluster-state` files of `check`), and the one
+ * test suite in test/cluster/cluster-view-contract.ts holds each of them to it.
+ *
+ * - `list(kind)`: every object of the kind; `list(kind, namespace)`: those filed under that
+ *   namespace. A namespaced object is filed under its `metadata.namespace`; a Namespace under its
+ *   own name, so `list(Namespace, 'shop')` is the Namespace `shop` (its labels are how a policy
+ *   matches namespaces by selector; see namespaceLabels in cluster.ts); any other cluster-scoped
+ *   object under `''`.
+ * - `undefined`: the view does not know the kind (a cache not synced yet, a kind the listing did
+ *   not cover). Rules then answer as the policy says for unknown state, never as if the cluster
+ *   were empty. `[]`: the kind is known and has no object there (a kind the cluster does not
+ *   serve is known and empty; `--cluster-state` declares the whole cluster, so every kind is known).
+ * - Objects carry `apiVersion` and `kind`, in order of namespace then name, and a list is the same
+ *   array until the kind changes (rules keep indexes per list; see derivedFrom in cluster.ts).
  */
 export interface ClusterView {
-  /**
-   * Objects of a kind (in one namespace, or all when `namespace` is undefined). Undefined when the
-   * view does not know that kind yet (cache not synced, or no state given): rules must then answer
-   * as the policy says for unknown state, never as if the cluster were empty. A Namespace's own
-   * namespace is itself: `list(Namespace, 'shop')` gives the Namespace `shop` (its labels are how
-   * a policy matches namespaces by selector; see namespaceLabels in cluster.ts).
-   */
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
 }
 

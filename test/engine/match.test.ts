@@ -2,7 +2,6 @@ import t from 'tap'
 import { exemptionOf } from '../../src/engine/match.ts'
 import type { ClusterView } from '../../src/engine/types.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
-import { clusterWith } from '../helpers/cluster-view.ts'
 import { contextFor, evaluate, mutate, policyWith } from '../helpers/policy.ts'
 
 const namespace = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })
@@ -40,10 +39,4 @@ t.test('a Namespace is matched by its own labels on CREATE and by its previous l
   t.equal(exemption(plain, { operation: 'UPDATE', oldObject: platform }), 'namespaceSelector')
   t.same(mutate(platform, contextFor(platform), policy).changes, [], 'exempt namespaces are not labelled')
   t.same(mutate(plain, contextFor(plain), policy).changes.map((change) => change.ruleId), ['NS-ISOLATION'])
-})
-
-t.test('a view that files Namespaces under no namespace is searched whole', async (t) => {
-  const spec = 'exemptions: { namespaceSelector: { matchLabels: { tier: platform } } }'
-  t.same(rules(nodePort, spec, clusterWith([namespace('shop', { tier: 'platform' })])), [])
-  t.same(rules(nodePort, spec, clusterWith([namespace('web', { tier: 'platform' })])), ['SVC-NODEPORT'])
 })
