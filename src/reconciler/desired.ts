@@ -1,5 +1,6 @@
 import { exemptionOf } from '../engine/match.ts'
-import type { CompiledPolicy, IsolationSettings } from '../engine/policy.ts'
+import type { CompiledPolicy } from '../engine/policy.ts'
+import type { IsolationSettings } from '../engine/rule.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { apiVersionOf, NETWORK_POLICIES } from '../kube/resources.ts'
 import { subjectOf } from '../engine/subject.ts'
