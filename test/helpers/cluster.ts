@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
-import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from '../../src/cluster/services.ts'
+import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from '../../src/cluster-services.ts'
 import { NAMESPACES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
 import type { FakeApiServer } from './fake-apiserver.ts'

@@ -1,10 +1,10 @@
 import t from 'tap'
-import { startClusterServices } from '../../src/cluster/services.ts'
-import { NAMESPACES } from '../../src/kube/resources.ts'
-import { FakeApiServer } from '../helpers/fake-apiserver.ts'
-import { FAST_TUNING, TestPolicyStore } from '../helpers/cluster.ts'
-import { captureLog } from '../helpers/log.ts'
-import { until } from '../helpers/wait.ts'
+import { startClusterServices } from '../src/cluster-services.ts'
+import { NAMESPACES } from '../src/kube/resources.ts'
+import { FakeApiServer } from './helpers/fake-apiserver.ts'
+import { FAST_TUNING, TestPolicyStore } from './helpers/cluster.ts'
+import { captureLog } from './helpers/log.ts'
+import { until } from './helpers/wait.ts'
 
 t.test('without a cluster: no view, no reconciler, said once in the log', async (t) => {
   const { log, lines } = captureLog()
