@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util'
 import { kindKey, type KubeObject } from '../kube/types.ts'
+import { parseFieldPath, valueAt } from './field-path.ts'
 import { findException } from './match.ts'
 import type { CompiledPolicy, ConfiguredRule } from './policy.ts'
 import type { MutationRule, ValidationRule } from './rule.ts'
@@ -37,11 +39,11 @@ export function runValidations (subject: Subject, policy: CompiledPolicy, result
         results.push({ ruleId: rule.id, point: 'validate', status: 'pass' })
         continue
       }
-      const carriedOver = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
-        ? existingFindings(rule, subject, settings)
-        : NONE
+      const before = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
+        ? findingsBefore(rule, subject, settings)
+        : undefined
       found = findings.map((finding) => {
-        const existing = carriedOver.has(findingKey(finding))
+        const existing = before !== undefined && alreadySo(finding, before, object)
         return {
           ...finding,
           ...(existing ? { message: `${finding.message} (already so before this update)` } : {}),
@@ -66,19 +68,32 @@ export function runValidations (subject: Subject, policy: CompiledPolicy, result
 }
 
 const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
-const NONE: ReadonlySet<string> = new Set()
 
-const findingKey = (finding: Finding): string => `${finding.path}\u0000${finding.message}`
+/** A finding's identity within its rule: the path and the code. */
+const findingKey = (finding: Finding): string => `${finding.path}\u0000${finding.code ?? ''}`
 
 /**
- * On UPDATE, the findings the old object would get if it were created now. A deny among them is
- * debt the object already carried: relabelling a legacy host-network pod must not be refused.
- * Only computed when the update has findings, so a clean update costs nothing extra.
+ * On UPDATE, the findings the old object would get if it were created now, and the old object.
+ * A deny among them is debt the object already carried: relabelling a legacy host-network pod
+ * must not be refused. Only computed when the update has findings, so a clean update costs
+ * nothing extra.
  */
-function existingFindings (rule: ValidationRule, context: ReviewContext, settings: unknown): ReadonlySet<string> {
-  if (context.operation !== 'UPDATE' || context.oldObject === undefined) return NONE
+function findingsBefore (rule: ValidationRule, context: ReviewContext, settings: unknown): { readonly keys: ReadonlySet<string>, readonly object: KubeObject } | undefined {
+  if (context.operation !== 'UPDATE' || context.oldObject === undefined) return undefined
   const before = rule.check(context.oldObject, { ...context, operation: 'CREATE', oldObject: undefined }, settings)
-  return new Set(before.map(findingKey))
+  return { keys: new Set(before.map(findingKey)), object: context.oldObject }
+}
+
+/**
+ * The old object had the same finding (rule, path, code) and the field it is about did not
+ * change, as Kubernetes ratchets validation: moving a legacy NodePort to another port, or a
+ * disallowed host to another disallowed host, is a new finding. A finding about the object as a
+ * whole (path '') has no field to compare.
+ */
+function alreadySo (finding: Finding, before: { readonly keys: ReadonlySet<string>, readonly object: KubeObject }, object: KubeObject): boolean {
+  if (!before.keys.has(findingKey(finding))) return false
+  const steps = finding.path === '' ? [] : parseFieldPath(finding.path)
+  return steps !== undefined && (steps.length === 0 || isDeepStrictEqual(valueAt(before.object, steps), valueAt(object, steps)))
 }
 
 function mildest (action: keyof typeof SEVERITY, requested: keyof typeof SEVERITY | undefined): keyof typeof SEVERITY {

@@ -79,10 +79,18 @@ export interface ClusterView {
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
 }
 
-/** One problem a rule found: where it is, what is wrong and how to fix it. */
+/**
+ * One problem a rule found: where it is, what is wrong and how to fix it. Its identity is the
+ * rule, the path and the code, never the message: "already so before this update" compares them.
+ */
 export interface Finding {
-  /** Field path in the object, e.g. `spec.ports[0].nodePort`. */
+  /** Field path in the object, e.g. `spec.ports[0].nodePort`; '' for the object as a whole. */
   readonly path: string
+  /**
+   * Why, as a stable kebab-case word (`not-allowed`, `expired`). Required where the rule can find
+   * different problems at one path; a rule with one problem per path may leave it out.
+   */
+  readonly code?: string
   /** A sentence that names the field and the offending value. */
   readonly message: string
   /** How to fix it. */

@@ -2,10 +2,12 @@ import t from 'tap'
 import { compileGlobs } from '../../src/engine/glob.ts'
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import { defineRule, type ValidationRule } from '../../src/engine/rule.ts'
+import type { KubeObject } from '../../src/kube/types.ts'
 import { contextFor, evaluate, policyWith } from '../helpers/policy.ts'
 import Type from 'typebox'
 
 const nodePort = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'NodePort' } }
+const nodePort_: KubeObject = nodePort
 const ruleIds = (violations: readonly { ruleId: string }[]) => violations.map((v) => v.ruleId)
 
 t.test('exempt namespaces, users and groups skip every rule', async (t) => {
@@ -96,6 +98,48 @@ t.test('on UPDATE a deny the object already had only warns; a new one still deni
   const clusterIp = { ...nodePort, spec: { type: 'ClusterIP' } }
   t.match(evaluate(nodePort, contextFor(nodePort, { operation: 'UPDATE', oldObject: clusterIp }), policyWith()), [{ action: 'deny' }], 'a violation the update introduces')
   t.match(evaluate(relabelled, contextFor(relabelled, { operation: 'UPDATE', oldObject: legacy }), policyWith('allowExistingViolations: false')), [{ action: 'deny' }], 'switched off')
+})
+
+t.test('"already so" compares the finding\'s identity (rule, path, code) and the field it is about, never the message', async (t) => {
+  const update = (before: KubeObject, after: KubeObject, policy = policyWith()) =>
+    evaluate(after, contextFor(after, { operation: 'UPDATE', oldObject: before }), policy).map((violation) => `${violation.ruleId} ${violation.action}`)
+  const loadBalancer = (nodePort: number, labels: Record<string, string> = {}): KubeObject =>
+    ({ ...nodePort_, metadata: { ...nodePort_.metadata, labels }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, loadBalancerSourceRanges: ['10.0.0.0/8'], ports: [{ port: 80, nodePort }] } })
+  t.same(update(loadBalancer(30080), loadBalancer(30080, { team: 'b' })), ['SVC-NODEPORT warn'], 'the same node port, relabelled')
+  t.same(update(loadBalancer(30080), loadBalancer(30081)), ['SVC-NODEPORT deny'], 'another node port at the same field is new')
+  const route = (host: string, labels: Record<string, string> = {}): KubeObject =>
+    ({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'shop', labels }, spec: { host, tls: { termination: 'edge' } } })
+  const hosts = policyWith('rules: { ROUTE-HOST: { allowedHostSuffixes: [apps.example.com] } }')
+  const routeHost = (before: KubeObject, after: KubeObject) => update(before, after, hosts).filter((found) => found.startsWith('ROUTE-HOST '))
+  t.same(routeHost(route('a.legacy.example'), route('a.legacy.example', { team: 'b' })), ['ROUTE-HOST warn'])
+  t.same(routeHost(route('a.legacy.example'), route('b.legacy.example')), ['ROUTE-HOST deny'], 'moving to another host the policy refuses')
+
+  const twoReasons = (codeOf: (object: KubeObject) => string | undefined, path = 'spec.x') => {
+    const rule = defineRule({
+      type: 'validate',
+      id: 'TEST-REASONS',
+      kinds: [{ group: '', kind: 'Service' }],
+      operations: ['CREATE', 'UPDATE'],
+      defaultAction: 'deny',
+      summary: 'two problems at one field',
+      settings: Type.Object({}),
+      defaults: {},
+      compile: () => undefined,
+      check: (object) => {
+        const code = codeOf(object)
+        return code === undefined ? [] : [{ path, code, message: `problem ${String((object.metadata?.labels ?? {}).n)}`, fix: 'f' }]
+      }
+    }) as ValidationRule
+    return { ...policyWith(), validations: new Map([['Service', [{ rule, action: 'deny' as const, settings: undefined }]]]) }
+  }
+  const labelled = (labels: Record<string, string>): KubeObject => ({ ...nodePort_, metadata: { ...nodePort_.metadata, labels } })
+  const byLabel = twoReasons((object) => object.metadata?.labels?.reason)
+  t.same(update(labelled({ reason: 'a', n: '1' }), labelled({ reason: 'a', n: '2' }), byLabel), ['TEST-REASONS warn'], 'another message, the same finding')
+  t.same(update(labelled({ reason: 'a' }), labelled({ reason: 'b' }), byLabel), ['TEST-REASONS deny'], 'another code at the same path is new')
+  const whole = twoReasons(() => 'unknown', '')
+  t.same(update(labelled({ n: '1' }), labelled({ n: '2' }), whole), ['TEST-REASONS warn'], 'a finding about the whole object compares identities only')
+  const unreadable = twoReasons(() => 'x', 'spec[')
+  t.same(update(labelled({}), labelled({}), unreadable), ['TEST-REASONS deny'], 'a path that is not a field path is never carried over')
 })
 
 t.test('rules that judge the change itself are not softened on UPDATE', async (t) => {
