@@ -3,6 +3,7 @@ import { compileGlobs } from '../../src/engine/glob.ts'
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import { defineRule, type ValidationRule } from '../../src/engine/rule.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
+import { testCertificate } from '../helpers/certificates.ts'
 import { contextFor, evaluate, policyWith } from '../helpers/policy.ts'
 import Type from 'typebox'
 
@@ -113,6 +114,13 @@ t.test('"already so" compares the finding\'s identity (rule, path, code) and the
   const routeHost = (before: KubeObject, after: KubeObject) => update(before, after, hosts).filter((found) => found.startsWith('ROUTE-HOST '))
   t.same(routeHost(route('a.legacy.example'), route('a.legacy.example', { team: 'b' })), ['ROUTE-HOST warn'])
   t.same(routeHost(route('a.legacy.example'), route('b.legacy.example')), ['ROUTE-HOST deny'], 'moving to another host the policy refuses')
+
+  const expired = testCertificate({ hosts: ['a.apps.example.com'], notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-06-01T00:00:00Z') })
+  const served = (host: string): KubeObject => ({ ...route(host), spec: { host, tls: { termination: 'edge', certificate: expired.certificate, key: expired.key } } })
+  const routeCert = (before: KubeObject, after: KubeObject) => evaluate(after, contextFor(after, { operation: 'UPDATE', oldObject: before }), policyWith())
+    .filter((violation) => violation.ruleId === 'ROUTE-CERT').map((violation) => `${violation.code ?? ''} ${violation.action}`)
+  t.same(routeCert(served('a.apps.example.com'), served('b.apps.example.com')), ['expired warn', 'host-not-covered deny'],
+    'the certificate expired before; that it no longer covers the host is new, though both are at spec.tls.certificate')
 
   const twoReasons = (codeOf: (object: KubeObject) => string | undefined, path = 'spec.x') => {
     const rule = defineRule({
