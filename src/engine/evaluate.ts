@@ -36,7 +36,7 @@ export function runValidations (subject: Subject, policy: CompiledPolicy, result
     try {
       const findings = rule.check(object, subject, settings)
       if (findings.length === 0) {
-        results.push({ ruleId: rule.id, point: 'validate', status: 'pass' })
+        results.push(passed(rule, 'validate'))
         continue
       }
       const before = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
@@ -65,6 +65,15 @@ export function runValidations (subject: Subject, policy: CompiledPolicy, result
     violations.push(...found)
   }
   return violations
+}
+
+/** One frozen pass result per rule: a review where every rule passes allocates no result. */
+const PASSES = new WeakMap<ValidationRule | MutationRule, RuleResult>()
+
+function passed (rule: ValidationRule | MutationRule, point: ReviewPoint): RuleResult {
+  let result = PASSES.get(rule)
+  if (result === undefined) PASSES.set(rule, result = Object.freeze({ ruleId: rule.id, point, status: 'pass' }))
+  return result
 }
 
 const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
@@ -122,7 +131,7 @@ export function runMutations (object: KubeObject, subject: Subject, policy: Comp
     }
     const result = rule.mutate(current, subject, settings)
     if (result === undefined) {
-      results.push({ ruleId: rule.id, point: 'mutate', status: 'pass' })
+      results.push(passed(rule, 'mutate'))
       continue
     }
     const change: Change = { ruleId: rule.id, action, message: result.message }
