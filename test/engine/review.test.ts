@@ -43,7 +43,7 @@ t.test('an exempt subject skips every rule that applies, saying why; the rules d
   t.equal(review(subject(nodePort, { namespace: 'kube-system' }), policy, 'validate').exemption, 'namespace')
 })
 
-t.test('a rule that throws is an error result whose violation keeps the rule\'s action', async (t) => {
+t.test('a rule that throws is an error result whose violation keeps the rule\'s action: never a silent allow', async (t) => {
   const broken = defineRule({
     type: 'validate',
     id: 'TEST-BROKEN',
