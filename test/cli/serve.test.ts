@@ -11,11 +11,11 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
 
 t.test('netguard serve answers reviews, and on SIGTERM finishes and exits 0', async (t) => {
   const certs = await testCertificates()
-  // The child loads TypeScript as this test does (tap's loader, in execArgv): its coverage then
-  // merges with the suite's, where tsx's differently compiled output garbled every file it loaded.
-  const child = spawn(process.execPath, [...process.execArgv, MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--cert', certs.certFile, '--key', certs.keyFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--cert', certs.certFile, '--key', certs.keyFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NETGUARD_MODE: 'audit' }
+    // No coverage from the child: tsx compiles differently from tap's loader, and merging its
+    // coverage with the suite's garbled the figures of every file the server loads.
+    env: { ...process.env, NETGUARD_MODE: 'audit', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
   })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const records: Record<string, unknown>[] = []
