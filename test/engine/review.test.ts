@@ -76,6 +76,15 @@ t.test('the mutate point patches in enforce mode and only reports in audit mode'
   t.same(review({ ...subject(namespace, { operation: 'DELETE', oldObject: namespace }), object: undefined }, policyWith(), 'mutate').rules, [], 'nothing to patch on DELETE')
 })
 
+t.test('an exception waives a mutation rule too: no patch, and the result names it', async (t) => {
+  const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }
+  const policy = policyWith('exceptions: [{ name: lab, rules: [NS-ISOLATION], namespaces: [team-a], reason: "a lab without isolation" }]')
+  const { rules, decision, object } = review(subject(namespace), policy, 'mutate')
+  t.same(rules, [{ ruleId: 'NS-ISOLATION', point: 'mutate', status: 'skip', exception: 'lab' }])
+  t.equal(decision.patch, false)
+  t.equal(object, namespace)
+})
+
 t.test('subresources and kinds without rules: allowed, and no rule applies', async (t) => {
   const status = review({ ...subject(nodePort), subResource: 'status' }, policyWith(), 'validate')
   t.same(status.rules, [])
