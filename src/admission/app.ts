@@ -1,15 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Server, ServerOptions } from 'node:https'
+import type { ServerOptions } from 'node:https'
 import { performance } from 'node:perf_hooks'
-import { fastify, LogController, type FastifyError, type FastifyInstance } from 'fastify'
+import { fastify, LogController, type FastifyError } from 'fastify'
 import type { Logger } from 'pino'
-import type { CompiledPolicy } from '../engine/policy.ts'
-import type { ClusterView, Mode } from '../engine/types.ts'
+import { REVIEW_POINTS, type ClusterView, type Mode } from '../engine/types.ts'
 import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
-import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
-import { registerHealth } from './health.ts'
-import { admit, AdmissionReviewResponseSchema, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
+import { registerHealth, type PolicySource, type WebhookApp } from './health.ts'
+import { admit, AdmissionReviewResponseSchema, parseReviewJson, reviewSummary } from './review.ts'
 
 /** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */
 export const BODY_LIMIT = 3 * 1024 * 1024
@@ -23,12 +20,6 @@ export const KEEP_ALIVE_TIMEOUT_MS = 120_000
 const REQUEST_TIMEOUT_MS = 30_000
 /** Headers arrive well before the API server's timeout, or not at all. */
 const HEADERS_TIMEOUT_MS = 10_000
-
-/** The policy in force and how it got there: a PolicyStore, or a fixed policy in tests. */
-export interface PolicySource {
-  readonly current: CompiledPolicy
-  readonly status: PolicyStatus
-}
 
 export interface AppDeps {
   readonly policies: PolicySource
@@ -47,8 +38,7 @@ export interface AppDeps {
   readonly https?: ServerOptions
 }
 
-/** Typed as HTTPS: `serve` always passes TLS options (the server's setSecureContext reloads them). */
-export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
+export type { PolicySource, WebhookApp }
 
 /** The webhook as a Fastify app. It never listens by itself: `serve` and tests decide where. */
 export function buildApp (deps: AppDeps): WebhookApp {
@@ -112,11 +102,11 @@ export function buildApp (deps: AppDeps): WebhookApp {
       if (deps.logger.isLevelEnabled('info')) {
         request.log.info(reviewSummary(point, outcome, elapsedMs), 'review')
       }
-      const { context } = outcome.review
+      const { subject } = outcome
       deps.metrics?.recordReview({
         webhook: point,
-        kind: context.kind,
-        operation: context.operation,
+        kind: subject.kind,
+        operation: subject.operation,
         verdict: verdictOf(outcome.decision),
         seconds: elapsedMs / 1000,
         violations: outcome.decision.violations,

@@ -1,6 +1,20 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Server } from 'node:https'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { CompiledPolicy } from '../engine/policy.ts'
 import type { Mode } from '../engine/types.ts'
+import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
-import type { PolicySource, WebhookApp } from './app.ts'
+
+/** The policy in force and how it got there: a PolicyStore, or a fixed policy in tests. */
+export interface PolicySource {
+  readonly current: CompiledPolicy
+  readonly status: PolicyStatus
+}
+
+/** Typed as HTTPS: `serve` always passes TLS options (the server's setSecureContext reloads them). */
+export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
 
 export interface HealthDeps {
   readonly policies: PolicySource

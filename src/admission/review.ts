@@ -1,29 +1,21 @@
 import { parse as secureParse } from 'secure-json-parse'
 import Type, { type Static } from 'typebox'
-import { decide, denyMessage, type Decision } from '../engine/decide.ts'
-import { evaluate, mutate } from '../engine/evaluate.ts'
+import { denyMessage, type Decision } from '../engine/decide.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import { OPERATIONS, type ClusterView, type Mode, type Operation, type ReviewContext } from '../engine/types.ts'
+import { review } from '../engine/review.ts'
+import { OPERATIONS, type ClusterView, type Mode, type Operation, type ReviewPoint, type Subject } from '../engine/types.ts'
 import { ReviewInvalidError, ReviewJsonError } from '../errors.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { diffPatch, type PatchOperation } from '../mutation/patch.ts'
 
 // The AdmissionReview v1 contract with the API server, shared by the webhook routes and
-// `netguard review`: one decode → evaluate → decide → encode path for every front.
+// `netguard review`: decode into the engine's Subject, review, encode the decision.
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1'
 
-/** Which webhook a review came to: the validating or the mutating one. */
-export type ReviewPoint = 'validate' | 'mutate'
-export const REVIEW_POINTS: readonly ReviewPoint[] = ['validate', 'mutate']
-
 export interface DecodedReview {
   readonly uid: string
-  /** The object after the change; undefined on DELETE. */
-  readonly object: KubeObject | undefined
-  readonly context: ReviewContext
-  /** Set for requests on a subresource (`status`, `scale`): netguard has no rule for those. */
-  readonly subResource: string | undefined
+  readonly subject: Subject
 }
 
 /**
@@ -50,7 +42,8 @@ export type AdmissionReviewResponse = Static<typeof AdmissionReviewResponseSchem
 export type AdmissionResponse = AdmissionReviewResponse['response']
 
 export interface ReviewOutcome {
-  readonly review: DecodedReview
+  readonly uid: string
+  readonly subject: Subject
   readonly decision: Decision
   readonly response: AdmissionReviewResponse
 }
@@ -79,19 +72,10 @@ export function parseReviewJson (text: string): unknown {
 
 /** Reviews one decoded body: the whole path from AdmissionReview in to AdmissionReview out. */
 export function admit (point: ReviewPoint, body: unknown, options: AdmitOptions): ReviewOutcome {
-  const review = decodeReview(body, options.now, options.cluster)
-  const { context } = review
-  const mode = options.mode ?? options.policy.mode
-  const object = review.subResource === undefined ? review.object : undefined
-  if (point === 'validate') {
-    const violations = review.subResource === undefined ? evaluate(object, context, options.policy) : []
-    const decision = decide(violations, [], mode)
-    return { review, decision, response: encodeResponse(review.uid, decision) }
-  }
-  const mutation = object === undefined ? undefined : mutate(object, context, options.policy)
-  const decision = decide([], mutation?.changes ?? [], mode)
-  const patch = decision.patch && object !== undefined && mutation !== undefined ? diffPatch(object, mutation.object) : []
-  return { review, decision, response: encodeResponse(review.uid, decision, patch) }
+  const { uid, subject } = decodeReview(body, options.now, options.cluster)
+  const { decision, object } = review(subject, options.policy, point, options.mode ?? options.policy.mode)
+  const patch = decision.patch && subject.object !== undefined && object !== undefined ? diffPatch(subject.object, object) : []
+  return { uid, subject, decision, response: encodeResponse(uid, decision, patch) }
 }
 
 export function encodeResponse (uid: string, decision: Decision, patch: readonly PatchOperation[] = []): AdmissionReviewResponse {
@@ -108,25 +92,25 @@ export function encodeResponse (uid: string, decision: Decision, patch: readonly
 
 /** The fields of the one log line per review: who, what, the verdict and the rules, never the object. */
 export function reviewSummary (point: ReviewPoint, outcome: ReviewOutcome, durationMs: number): Record<string, unknown> {
-  const { review: { uid, context }, decision } = outcome
+  const { uid, subject, decision } = outcome
   return {
     point,
     uid,
-    kind: kindKey(context.kind),
-    namespace: context.namespace,
-    name: context.name,
-    operation: context.operation,
+    kind: kindKey(subject.kind),
+    namespace: subject.namespace,
+    name: subject.name,
+    operation: subject.operation,
     verdict: decision.allowed ? 'allowed' : 'denied',
     rules: [...new Set([...decision.violations, ...decision.changes].map((found) => found.ruleId))],
     mode: decision.mode,
-    dryRun: context.dryRun,
+    dryRun: subject.dryRun,
     patched: outcome.response.response.patch !== undefined,
     durationMs: Math.round(durationMs * 1000) / 1000
   }
 }
 
 /**
- * Checks the shape the contract promises and builds the review context. Anything missing that
+ * Checks the shape the contract promises and builds the subject. Anything missing that
  * a verdict depends on is an error: netguard never allows a request it could not read.
  */
 export function decodeReview (body: unknown, now: Date, cluster?: ClusterView): DecodedReview {
@@ -153,9 +137,7 @@ export function decodeReview (body: unknown, now: Date, cluster?: ClusterView): 
   const userInfo = isRecord(request.userInfo) ? request.userInfo : {}
   return {
     uid,
-    object,
-    subResource: isText(request.subResource) ? request.subResource : undefined,
-    context: {
+    subject: {
       operation: operation as Operation,
       kind: { group, kind: kind.kind },
       // A Namespace is reviewed as if in itself, so namespace exemptions and exceptions apply to it.
@@ -165,7 +147,9 @@ export function decodeReview (body: unknown, now: Date, cluster?: ClusterView): 
         username: typeof userInfo.username === 'string' ? userInfo.username : '',
         groups: Array.isArray(userInfo.groups) ? userInfo.groups.filter((group) => typeof group === 'string') : []
       },
+      object,
       oldObject,
+      subResource: isText(request.subResource) ? request.subResource : undefined,
       dryRun: request.dryRun === true,
       now,
       cluster

@@ -1,9 +1,8 @@
-import { decide } from '../engine/decide.ts'
-import { evaluate, mutate } from '../engine/evaluate.ts'
-import { findException, isExempt } from '../engine/match.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import type { Change, ClusterView, ReviewContext, UserInfo, Violation } from '../engine/types.ts'
-import { kindKey, parseApiVersion, type KindRef, type KubeObject } from '../kube/types.ts'
+import { reviewAdmission } from '../engine/review.ts'
+import { subjectOf } from '../engine/subject.ts'
+import type { Change, ClusterView, RuleResult, UserInfo, Violation } from '../engine/types.ts'
+import { kindKey, type KubeObject } from '../kube/types.ts'
 import type { KindListing } from '../cluster/snapshot.ts'
 
 /** Who the audit reviews as: a tenant, exempt by neither user nor group (namespace exemptions still hold). */
@@ -17,10 +16,10 @@ export interface ObjectRef {
   readonly uid: string | undefined
 }
 
-/** What a rule made of one object, as a PolicyReport result: pass, fail, warn or skip (exception). */
+/** What a rule made of one object, as a PolicyReport result: pass, fail, warn, skip (exception) or error. */
 export interface RuleOutcome {
   readonly rule: string
-  readonly result: 'pass' | 'fail' | 'warn' | 'skip'
+  readonly result: 'pass' | 'fail' | 'warn' | 'skip' | 'error'
   readonly message: string
   readonly properties: Readonly<Record<string, string>>
 }
@@ -36,9 +35,9 @@ export interface AuditedObject {
 }
 
 /**
- * Reviews every object as a CREATE, as the webhook would under enforcement: mutation first (the
- * validating rules see the patched object), then validation, then `decide` in enforce mode, so
- * an admin sees what enforcing would refuse. Pure given its arguments.
+ * Reviews every object as a CREATE, as the webhooks would under enforcement (reviewAdmission:
+ * mutation first, then validation of the patched object, in enforce mode), so an admin sees what
+ * enforcing would refuse. Pure given its arguments.
  */
 export function auditObjects (objects: readonly KubeObject[], policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject[] {
   return objects.map((object) => auditObject(object, policy, cluster, now))
@@ -46,47 +45,30 @@ export function auditObjects (objects: readonly KubeObject[], policy: CompiledPo
 
 function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject {
   const metadata = object.metadata ?? {}
-  const kind = { group: parseApiVersion(object.apiVersion).group, kind: object.kind ?? '' }
-  const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: kind.kind, namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
-  const context: ReviewContext = {
-    operation: 'CREATE',
-    kind,
-    namespace: kind.kind === 'Namespace' && kind.group === '' ? metadata.name : metadata.namespace,
-    name: metadata.name,
-    user: AUDIT_USER,
-    oldObject: undefined,
-    dryRun: true,
-    now,
-    cluster
-  }
-  if (isExempt(context, policy, object)) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
-  const mutation = mutate(object, context, policy)
-  const patched = mutation.changes.some((change) => change.action === 'mutate') ? mutation.object : object
-  const decision = decide(evaluate(patched, context, policy), mutation.changes, 'enforce')
-  const outcomes: RuleOutcome[] = []
-  const key = kindKey(kind)
-  for (const { rule, action } of [...policy.mutations.get(key) ?? [], ...policy.validations.get(key) ?? []]) {
-    if (action === 'off' || !rule.operations.includes('CREATE')) continue
-    const exception = findException(rule.id, context, policy, object)
-    if (exception !== undefined) {
-      outcomes.push({ rule: rule.id, result: 'skip', message: `waived by exception ${exception}`, properties: {} })
-      continue
-    }
-    const found = [
-      ...decision.violations.filter((violation) => violation.ruleId === rule.id).map((violation): RuleOutcome => ({
-        rule: rule.id,
-        result: violation.action === 'deny' ? 'fail' : 'warn',
-        message: `${violation.message}; ${violation.fix}`,
-        properties: { action: violation.action, ...(violation.path === '' ? {} : { field: violation.path }) }
-      })),
-      ...decision.changes.filter((change) => change.ruleId === rule.id).map((change): RuleOutcome => ({
-        rule: rule.id, result: 'warn', message: `would patch: ${change.message}`, properties: { action: change.action }
-      }))
-    ]
-    outcomes.push(...(found.length > 0 ? found : [{ rule: rule.id, result: 'pass' as const, message: 'passed', properties: {} }]))
-  }
+  const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
+  const { decision, exemption, rules } = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
+  if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
   const verdict = !decision.allowed ? 'deny' : decision.violations.length > 0 || decision.changes.length > 0 ? 'warn' : 'allow'
-  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes }
+  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes: rules.flatMap(outcomesOf) }
+}
+
+/** A rule's result as PolicyReport results: one per violation, else one for the rule. */
+function outcomesOf (result: RuleResult): RuleOutcome[] {
+  const rule = result.ruleId
+  if (result.change !== undefined) {
+    return [{ rule, result: 'warn', message: `would patch: ${result.change.message}`, properties: { action: result.change.action } }]
+  }
+  if (result.violations !== undefined) {
+    return result.violations.map((violation) => ({
+      rule,
+      result: result.status === 'error' ? 'error' : violation.action === 'deny' ? 'fail' : 'warn',
+      message: `${violation.message}; ${violation.fix}`,
+      properties: { action: violation.action, ...(violation.path === '' ? {} : { field: violation.path }) }
+    }))
+  }
+  if (result.exception !== undefined) return [{ rule, result: 'skip', message: `waived by exception ${result.exception}`, properties: {} }]
+  if (result.exemptBy !== undefined) return [{ rule, result: 'skip', message: `exempt by ${result.exemptBy}`, properties: {} }]
+  return [{ rule, result: 'pass', message: 'passed', properties: {} }]
 }
 
 /** Counts for the summary: objects per verdict by namespace, findings per action by rule. */
@@ -166,18 +148,6 @@ export function renderJson (summary: AuditSummary, audited: readonly AuditedObje
 function label (ref: ObjectRef): string {
   const name = `${ref.kind}/${ref.name}`
   return ref.namespace === undefined ? name : `${ref.namespace} ${name}`
-}
-
-/** Kinds some rule that is not off looks at, plus Namespaces (their labels match namespace selectors). */
-export function auditedKinds (policy: CompiledPolicy): KindRef[] {
-  const kinds = new Map<string, KindRef>([['Namespace', { group: '', kind: 'Namespace' }]])
-  for (const configured of [...policy.validations.values(), ...policy.mutations.values()]) {
-    for (const { rule, action } of configured) {
-      if (action === 'off') continue
-      for (const kind of rule.kinds) kinds.set(kindKey(kind), { group: kind.group, kind: kind.kind })
-    }
-  }
-  return [...kinds.values()]
 }
 
 function table (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { snapshotCluster } from '../cluster/snapshot.ts'
+import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { findClusterConfig } from '../kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
 import { CLUSTER_POLICY_REPORTS, POLICY_REPORTS } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
-import { auditedKinds, auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
+import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
 
@@ -70,7 +71,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
     const policy = await loadPolicyDir(values.policies ?? fileURLToPath(new URL('../../policies/', import.meta.url)), { ownNamespace: io.env.NETGUARD_NAMESPACE })
     const port = openKubePort(source)
     const now = new Date()
-    const snapshot = await snapshotCluster(port, auditedKinds(policy), chunkSize)
+    const snapshot = await snapshotCluster(port, reviewedKinds(policy), chunkSize)
     const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)
     const summary = summarise(audited, snapshot.kinds, policy.mode)
     const reports = output === 'policyreport' || values.write ? policyReports(audited, now, maxResults) : []

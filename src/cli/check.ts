@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util'
 import { staticClusterView } from '../cluster/static-view.ts'
 import { buildConfig, POLICY_OPTIONS, type Config } from '../config.ts'
-import { decide, type Decision } from '../engine/decide.ts'
-import { evaluate, mutate } from '../engine/evaluate.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
-import type { ClusterView, Mode, Operation, ReviewContext, UserInfo } from '../engine/types.ts'
-import { isClusterScoped, kindOf } from '../kube/kinds.ts'
+import { reviewAdmission } from '../engine/review.ts'
+import { subjectOf, withNamespace } from '../engine/subject.ts'
+import type { ClusterView, Mode, Operation, UserInfo } from '../engine/types.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { EXIT, type CliIO } from './io.ts'
-import { formatManifestProblem, readManifests, type FileCache, type Manifest, type ManifestSource } from './manifests.ts'
-import { REPORT_FORMATS, renderReport, type ReportFormat } from './report.ts'
+import { formatManifestProblem, readManifests, type FileCache, type Manifest } from './manifests.ts'
+import { REPORT_FORMATS, renderReport, type CheckedManifest, type ObjectVerdict, type ReportFormat } from './report.ts'
 
 const USAGE = `usage: netguard check -f FILE|DIR|- [-f ...] [options]
 
@@ -48,60 +47,21 @@ export interface ReviewOptions extends CheckOptions {
   readonly oldObject?: KubeObject
 }
 
-/** The verdict on one object, with everything a report shows. */
-export interface ObjectVerdict {
-  readonly kind: string
-  readonly apiVersion: string
-  readonly namespace: string | undefined
-  /** `metadata.name`, or the `generateName` prefix followed by `*`. */
-  readonly name: string
-  /** deny: would be refused; warn: allowed with warnings; allow: allowed silently. */
-  readonly verdict: 'deny' | 'warn' | 'allow'
-  readonly decision: Decision
-}
-
-export interface CheckedManifest extends ObjectVerdict {
-  readonly source: ManifestSource
-}
-
 /** The user `netguard check` reviews as when --user is not given: a tenant, exempt from nothing. */
 export const DEFAULT_CHECK_USER = 'netguard-check'
 const AUTHENTICATED = 'system:authenticated'
 
 /**
- * The object as the API server passes it to admission: a namespaced object without a namespace
- * gets the request's. Cluster-scoped objects are left as they are.
- */
-export function withNamespace (object: KubeObject, namespace: string): KubeObject {
-  if (isClusterScoped(kindOf(object).kind) || (object.metadata?.namespace ?? '') !== '') return object
-  return { ...object, metadata: { ...object.metadata, namespace } }
-}
-
-/**
- * Reviews one object as the webhook would: the mutating rules first (a validating webhook sees
- * the patched object), then validation, then `decide` with the mode. Pure given its arguments.
+ * Reviews one object as the API server would have the webhooks review it (reviewAdmission: the
+ * mutating rules first, then validation of the patched object). Pure given its arguments.
  */
 export function reviewObject (input: KubeObject, policy: CompiledPolicy, options: ReviewOptions): ObjectVerdict {
-  const object = withNamespace(input, options.namespace)
-  const kind = kindOf(object)
+  const subject = subjectOf(input, options)
+  const { decision } = reviewAdmission(subject, policy, options.mode ?? policy.mode)
+  const object = subject.object ?? input
   const metadata = object.metadata ?? {}
-  const context: ReviewContext = {
-    operation: options.operation ?? 'CREATE',
-    kind,
-    namespace: kind.kind === 'Namespace' ? metadata.name : metadata.namespace,
-    name: metadata.name,
-    user: options.user,
-    oldObject: options.oldObject === undefined ? undefined : withNamespace(options.oldObject, options.namespace),
-    dryRun: true,
-    now: options.now,
-    ...(options.cluster === undefined ? {} : { cluster: options.cluster })
-  }
-  const mode = options.mode ?? policy.mode
-  const mutation = mutate(object, context, policy)
-  const patched = mode === 'enforce' && mutation.changes.some((change) => change.action === 'mutate')
-  const decision = decide(evaluate(patched ? mutation.object : object, context, policy), mutation.changes, mode)
   return {
-    kind: kind.kind,
+    kind: subject.kind.kind,
     apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
     namespace: metadata.namespace,
     name: metadata.name ?? (metadata.generateName === undefined ? '(unnamed)' : `${metadata.generateName}*`),

@@ -13,7 +13,8 @@ type Result = 'pass' | 'fail' | 'warn' | 'error' | 'skip'
 /**
  * wgpolicyk8s.io/v1alpha2 PolicyReports (one series per namespace) and ClusterPolicyReports (for
  * cluster-scoped objects) with one result per object and rule: pass, fail (would deny), warn
- * (warning, audit or patch) or skip (an exception). Exempt objects get no results. A series is
+ * (warning, audit or patch), skip (an exception) or error (the rule threw). Exempt objects get no
+ * results. A series is
  * split into reports of at most `maxResults`. Pure.
  */
 export function policyReports (audited: readonly AuditedObject[], now: Date, maxResults = DEFAULT_MAX_RESULTS): KubeObject[] {

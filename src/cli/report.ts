@@ -1,6 +1,5 @@
-import { formatViolation } from '../engine/decide.ts'
+import { formatViolation, type Decision } from '../engine/decide.ts'
 import type { Change, Mode, Violation } from '../engine/types.ts'
-import type { CheckedManifest } from './check.ts'
 import type { ManifestSource } from './manifests.ts'
 
 export type ReportFormat = 'text' | 'json' | 'junit'
@@ -8,6 +7,22 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit']
 
 export const REPORT_API_VERSION = 'netguard.io/v1alpha1'
 export const REPORT_KIND = 'CheckReport'
+
+/** The verdict on one object, with everything a report shows. */
+export interface ObjectVerdict {
+  readonly kind: string
+  readonly apiVersion: string
+  readonly namespace: string | undefined
+  /** `metadata.name`, or the `generateName` prefix followed by `*`. */
+  readonly name: string
+  /** deny: would be refused; warn: allowed with warnings; allow: allowed silently. */
+  readonly verdict: 'deny' | 'warn' | 'allow'
+  readonly decision: Decision
+}
+
+export interface CheckedManifest extends ObjectVerdict {
+  readonly source: ManifestSource
+}
 
 export interface ReportOptions {
   /** Text only: leave out objects that pass with nothing to report. @default false */

@@ -1,5 +1,6 @@
-import { admit, parseReviewJson, REVIEW_POINTS, type ReviewPoint } from '../admission/review.ts'
+import { admit, parseReviewJson } from '../admission/review.ts'
 import { buildConfig, parseCommandArgs, POLICY_OPTIONS } from '../config.ts'
+import { REVIEW_POINTS, type ReviewPoint } from '../engine/types.ts'
 import { UsageError } from '../errors.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { EXIT, type Command } from './io.ts'

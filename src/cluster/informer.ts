@@ -1,3 +1,6 @@
+// Hand-built: the list + watch cache that client-node's makeInformer (ListWatch) gives. Why: that
+// one lists in a single unpaged request, stops at the first error other than 410 (no backoff), and
+// has no "not synced yet" or "not served" state, which the rules' unknown-state answers need.
 import type { Logger } from 'pino'
 import { isKubeError, type KubePort, type WatchEvent, type WatchHandle } from '../kube/port.ts'
 import { apiVersionOf, type ResourceType } from '../kube/resources.ts'

@@ -2,6 +2,7 @@ import type { KubePort } from '../kube/port.ts'
 import { resourceFor } from '../kube/resources.ts'
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import type { ClusterView } from '../engine/types.ts'
+import { byNamespaceAndName, indexByNamespace, NO_OBJECTS } from './filing.ts'
 import { listAll } from './list-all.ts'
 
 /** What became of each kind: listed (with how many objects), not served (404), or no known API resource. */
@@ -24,15 +25,15 @@ export interface ClusterSnapshot {
 export async function snapshotCluster (port: KubePort, kinds: readonly KindRef[], pageSize = 500): Promise<ClusterSnapshot> {
   const objects: KubeObject[] = []
   const listings: KindListing[] = []
-  const known = new Map<string, KubeObject[]>()
+  const known = new Map<string, { kind: KindRef, items: readonly KubeObject[] }>()
   for (const kind of uniqueKinds(kinds)) {
     const resource = resourceFor(kind)
     if (resource === undefined) {
       listings.push({ kind, state: 'unknown-resource' })
       continue
     }
-    const items = (await listAll(port, resource, pageSize))?.items
-    known.set(kindKey(kind), items ?? [])
+    const items = (await listAll(port, resource, pageSize))?.items.sort(byNamespaceAndName)
+    known.set(kindKey(kind), { kind, items: items ?? NO_OBJECTS })
     if (items === undefined) {
       listings.push({ kind, state: 'not-served' })
       continue
@@ -47,25 +48,14 @@ function uniqueKinds (kinds: readonly KindRef[]): KindRef[] {
   return [...new Map(kinds.map((kind) => [kindKey(kind), { group: kind.group, kind: kind.kind }])).values()]
 }
 
-/** A Namespace is filed under its own name, as the informer caches do. */
-function snapshotView (known: ReadonlyMap<string, readonly KubeObject[]>): ClusterView {
-  const byNamespace = new Map<string, Map<string, KubeObject[]>>()
-  for (const [key, items] of known) {
-    const index = new Map<string, KubeObject[]>()
-    for (const item of items) {
-      const namespace = (key === 'Namespace' ? item.metadata?.name : item.metadata?.namespace) ?? ''
-      const bucket = index.get(namespace)
-      if (bucket === undefined) index.set(namespace, [item])
-      else bucket.push(item)
-    }
-    byNamespace.set(key, index)
-  }
+/** The listed kinds as a ClusterView (engine/types.ts says how objects are filed). */
+function snapshotView (known: ReadonlyMap<string, { readonly kind: KindRef, readonly items: readonly KubeObject[] }>): ClusterView {
+  const index = new Map([...known].map(([key, { kind, items }]) => [key, { all: items, byNamespace: indexByNamespace(kind, items) }]))
   return {
     list (kind, namespace) {
-      const key = kindKey(kind)
-      const all = known.get(key)
-      if (all === undefined) return undefined
-      return namespace === undefined ? all : byNamespace.get(key)?.get(namespace) ?? []
+      const entry = index.get(kindKey(kind))
+      if (entry === undefined) return undefined
+      return namespace === undefined ? entry.all : entry.byNamespace.get(namespace) ?? NO_OBJECTS
     }
   }
 }

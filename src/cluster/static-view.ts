@@ -1,30 +1,28 @@
 import { kindOf } from '../kube/kinds.ts'
-import { kindKey, type KubeObject } from '../kube/types.ts'
+import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import type { ClusterView } from '../engine/types.ts'
+import { byNamespaceAndName, indexByNamespace, NO_OBJECTS } from './filing.ts'
 
 /**
- * A ClusterView over a fixed set of objects (`netguard check --cluster-state`, conformance cases).
- * Every kind is known: a kind with no objects is an empty cluster, not unknown state. Objects are
- * indexed once by kind and namespace, so a rule's lookup costs no scan of unrelated objects.
+ * A ClusterView over a fixed set of objects (`netguard check --cluster-state`, conformance cases):
+ * the whole cluster, so every kind is known and a kind without objects is empty, not unknown.
+ * Objects are indexed once by kind and namespace, so a lookup scans no unrelated objects.
  * Namespaced objects must already carry their namespace.
  */
 export function staticClusterView (objects: readonly KubeObject[]): ClusterView {
-  const byKind = new Map<string, { all: KubeObject[], byNamespace: Map<string, KubeObject[]> }>()
-  for (const object of objects) {
-    const key = kindKey(kindOf(object))
-    let entry = byKind.get(key)
-    if (entry === undefined) byKind.set(key, entry = { all: [], byNamespace: new Map() })
-    entry.all.push(object)
-    const namespace = object.metadata?.namespace ?? ''
-    const inNamespace = entry.byNamespace.get(namespace)
-    if (inNamespace === undefined) entry.byNamespace.set(namespace, [object])
-    else inNamespace.push(object)
+  const byKind = new Map<string, { kind: KindRef, all: KubeObject[] }>()
+  for (const object of [...objects].sort(byNamespaceAndName)) {
+    const kind = kindOf(object)
+    const entry = byKind.get(kindKey(kind))
+    if (entry === undefined) byKind.set(kindKey(kind), { kind, all: [object] })
+    else entry.all.push(object)
   }
+  const index = new Map([...byKind].map(([key, { kind, all }]) => [key, { all, byNamespace: indexByNamespace(kind, all) }]))
   return {
     list (kind, namespace) {
-      const entry = byKind.get(kindKey(kind))
-      if (entry === undefined) return []
-      return namespace === undefined ? entry.all : entry.byNamespace.get(namespace) ?? []
+      const entry = index.get(kindKey(kind))
+      if (entry === undefined) return NO_OBJECTS
+      return namespace === undefined ? entry.all : entry.byNamespace.get(namespace) ?? NO_OBJECTS
     }
   }
 }

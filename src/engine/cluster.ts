@@ -79,9 +79,8 @@ export function namespaceLabels (context: ReviewContext, object?: KubeObject): L
     if (own !== undefined) return own.metadata?.labels ?? {}
   }
   const name = context.namespace
-  if (name === undefined || context.cluster === undefined) return undefined
-  // The fast path is list(Namespace, name); a view that files Namespaces under no namespace is searched whole.
-  const named = (candidate: KubeObject): boolean => candidate.metadata?.name === name
-  const namespace = context.cluster.list(NAMESPACE_KIND_REF, name)?.find(named) ?? context.cluster.list(NAMESPACE_KIND_REF)?.find(named)
+  if (name === undefined) return undefined
+  // Every ClusterView files a Namespace under its own name (the contract in types.ts).
+  const [namespace] = context.cluster?.list(NAMESPACE_KIND_REF, name) ?? []
   return namespace === undefined ? undefined : namespace.metadata?.labels ?? {}
 }

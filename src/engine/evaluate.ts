@@ -1,67 +1,108 @@
+import { isDeepStrictEqual } from 'node:util'
 import { kindKey, type KubeObject } from '../kube/types.ts'
-import { findException, isExempt } from './match.ts'
-import type { CompiledPolicy } from './policy.ts'
-import type { ValidationRule } from './rule.ts'
-import type { Change, Finding, ReviewContext, Violation } from './types.ts'
+import { parseFieldPath, valueAt } from './field-path.ts'
+import { findException } from './match.ts'
+import type { CompiledPolicy, ConfiguredRule } from './policy.ts'
+import type { MutationRule, ValidationRule } from './rule.ts'
+import type { Change, Finding, ReviewContext, ReviewPoint, RuleResult, Subject, Violation } from './types.ts'
+
+// The two loops a review runs, one per webhook. Exemption and the verdict are review.ts's; here
+// each rule that applies is run (or waived by an exception) and what it made of the subject is
+// recorded, one RuleResult per rule.
+
+/** The rules of a point that look at the subject (its kind, its operation, not switched off), by ID. */
+export function applicableRuleIds (policy: CompiledPolicy, subject: Subject, point: ReviewPoint): string[] {
+  const configured: readonly ConfiguredRule<ValidationRule | MutationRule, string>[] =
+    (point === 'validate' ? policy.validations : policy.mutations).get(kindKey(subject.kind)) ?? []
+  return configured.filter(({ rule, action }) => action !== 'off' && rule.operations.includes(subject.operation)).map(({ rule }) => rule.id)
+}
 
 /**
- * Runs every validation rule of the policy that applies to the object's kind and the request's
- * operation. Pure: the verdict depends on its arguments only. On DELETE the object examined is
- * the one being deleted, and only rules that declare DELETE look at it.
+ * Runs the validation rules that apply. On DELETE the object examined is the one being deleted,
+ * and only rules that declare DELETE look at it. Pure: the result depends on the arguments only.
  */
-export function evaluate (object: KubeObject | undefined, context: ReviewContext, policy: CompiledPolicy): Violation[] {
-  const subject = context.operation === 'DELETE' ? context.oldObject : object
-  if (subject === undefined || isExempt(context, policy, object)) return []
+export function runValidations (subject: Subject, policy: CompiledPolicy, results: RuleResult[]): Violation[] {
+  const object = subject.operation === 'DELETE' ? subject.oldObject : subject.object
+  if (object === undefined) return []
   const violations: Violation[] = []
-  for (const { rule, action, settings } of policy.validations.get(kindKey(context.kind)) ?? []) {
-    if (action === 'off' || !rule.operations.includes(context.operation)) continue
-    if (findException(rule.id, context, policy, object) !== undefined) continue
+  for (const { rule, action, settings } of policy.validations.get(kindKey(subject.kind)) ?? []) {
+    if (action === 'off' || !rule.operations.includes(subject.operation)) continue
+    const exception = findException(rule.id, subject, policy)
+    if (exception !== undefined) {
+      results.push({ ruleId: rule.id, point: 'validate', status: 'skip', exception })
+      continue
+    }
+    let found: Violation[]
     try {
-      const findings = rule.check(subject, context, settings)
-      const carriedOver = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
-        ? existingFindings(rule, context, settings, findings)
-        : NONE
-      for (const finding of findings) {
-        const existing = carriedOver.has(findingKey(finding))
-        violations.push({
+      const findings = rule.check(object, subject, settings)
+      if (findings.length === 0) {
+        results.push(passed(rule, 'validate'))
+        continue
+      }
+      const before = policy.allowExistingViolations && rule.judgesChanges !== true && action === 'deny'
+        ? findingsBefore(rule, subject, settings)
+        : undefined
+      found = findings.map((finding) => {
+        const existing = before !== undefined && alreadySo(finding, before, object)
+        return {
           ...finding,
           ...(existing ? { message: `${finding.message} (already so before this update)` } : {}),
           ruleId: rule.id,
           action: mildest(action, existing ? 'warn' : finding.action)
-        })
-      }
+        }
+      })
+      results.push({ ruleId: rule.id, point: 'validate', status: found.some((violation) => violation.action === 'deny') ? 'fail' : 'warn', violations: found })
     } catch (error) {
-      violations.push({
+      found = [{
         ruleId: rule.id,
         action,
         path: '',
         message: `rule could not evaluate this object (${error instanceof Error ? error.message : String(error)})`,
         fix: 'check that the object is well-formed; report the object to the netguard maintainers if it is'
-      })
+      }]
+      results.push({ ruleId: rule.id, point: 'validate', status: 'error', violations: found })
     }
+    violations.push(...found)
   }
   return violations
 }
 
-const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
-const NONE: ReadonlySet<string> = new Set()
+/** One frozen pass result per rule: a review where every rule passes allocates no result. */
+const PASSES = new WeakMap<ValidationRule | MutationRule, RuleResult>()
 
-const findingKey = (finding: Finding): string => `${finding.path}\u0000${finding.message}`
+function passed (rule: ValidationRule | MutationRule, point: ReviewPoint): RuleResult {
+  let result = PASSES.get(rule)
+  if (result === undefined) PASSES.set(rule, result = Object.freeze({ ruleId: rule.id, point, status: 'pass' }))
+  return result
+}
+
+const SEVERITY = { deny: 3, warn: 2, audit: 1 } as const
+
+/** A finding's identity within its rule: the path and the code. */
+const findingKey = (finding: Finding): string => `${finding.path}\u0000${finding.code ?? ''}`
 
 /**
- * On UPDATE, the findings the old object would get if it were created now. A deny among them is
- * debt the object already carried: relabelling a legacy host-network pod must not be refused.
- * Only computed when the update has findings, so a clean update costs nothing extra.
+ * On UPDATE, the findings the old object would get if it were created now, and the old object.
+ * A deny among them is debt the object already carried: relabelling a legacy host-network pod
+ * must not be refused. Only computed when the update has findings, so a clean update costs
+ * nothing extra.
  */
-function existingFindings (
-  rule: ValidationRule,
-  context: ReviewContext,
-  settings: unknown,
-  findings: readonly Finding[]
-): ReadonlySet<string> {
-  if (context.operation !== 'UPDATE' || context.oldObject === undefined || findings.length === 0) return NONE
+function findingsBefore (rule: ValidationRule, context: ReviewContext, settings: unknown): { readonly keys: ReadonlySet<string>, readonly object: KubeObject } | undefined {
+  if (context.operation !== 'UPDATE' || context.oldObject === undefined) return undefined
   const before = rule.check(context.oldObject, { ...context, operation: 'CREATE', oldObject: undefined }, settings)
-  return new Set(before.map(findingKey))
+  return { keys: new Set(before.map(findingKey)), object: context.oldObject }
+}
+
+/**
+ * The old object had the same finding (rule, path, code) and the field it is about did not
+ * change, as Kubernetes ratchets validation: moving a legacy NodePort to another port, or a
+ * disallowed host to another disallowed host, is a new finding. A finding about the object as a
+ * whole (path '') has no field to compare.
+ */
+function alreadySo (finding: Finding, before: { readonly keys: ReadonlySet<string>, readonly object: KubeObject }, object: KubeObject): boolean {
+  if (!before.keys.has(findingKey(finding))) return false
+  const steps = finding.path === '' ? [] : parseFieldPath(finding.path)
+  return steps !== undefined && (steps.length === 0 || isDeepStrictEqual(valueAt(before.object, steps), valueAt(object, steps)))
 }
 
 function mildest (action: keyof typeof SEVERITY, requested: keyof typeof SEVERITY | undefined): keyof typeof SEVERITY {
@@ -75,19 +116,27 @@ export interface MutationResult {
 }
 
 /**
- * Runs the mutation rules for the object's kind. Changes whose action is `audit` are reported
- * but not applied; the caller diffs `object` against the input to build the patch.
+ * Runs the mutation rules that apply, each on the object as the rules before it left it. Changes
+ * whose action is `audit` are reported but not applied.
  */
-export function mutate (object: KubeObject, context: ReviewContext, policy: CompiledPolicy): MutationResult {
-  if (isExempt(context, policy, object)) return { object, changes: [] }
+export function runMutations (object: KubeObject, subject: Subject, policy: CompiledPolicy, results: RuleResult[]): MutationResult {
   let current = object
   const changes: Change[] = []
-  for (const { rule, action, settings } of policy.mutations.get(kindKey(context.kind)) ?? []) {
-    if (action === 'off' || !rule.operations.includes(context.operation)) continue
-    if (findException(rule.id, context, policy, object) !== undefined) continue
-    const result = rule.mutate(current, context, settings)
-    if (result === undefined) continue
-    changes.push({ ruleId: rule.id, action, message: result.message })
+  for (const { rule, action, settings } of policy.mutations.get(kindKey(subject.kind)) ?? []) {
+    if (action === 'off' || !rule.operations.includes(subject.operation)) continue
+    const exception = findException(rule.id, subject, policy)
+    if (exception !== undefined) {
+      results.push({ ruleId: rule.id, point: 'mutate', status: 'skip', exception })
+      continue
+    }
+    const result = rule.mutate(current, subject, settings)
+    if (result === undefined) {
+      results.push(passed(rule, 'mutate'))
+      continue
+    }
+    const change: Change = { ruleId: rule.id, action, message: result.message }
+    changes.push(change)
+    results.push({ ruleId: rule.id, point: 'mutate', status: 'warn', change })
     if (action === 'mutate') current = result.object
   }
   return { object: current, changes }

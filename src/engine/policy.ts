@@ -1,6 +1,6 @@
 import type { GlobSet } from './glob.ts'
 import type { LabelMatcher } from './selector-settings.ts'
-import type { MutationRule, ValidationRule } from './rule.ts'
+import type { MutationRule, SharedSettings, ValidationRule } from './rule.ts'
 import type { Action, Mode, MutationAction } from './types.ts'
 
 /** A policy after load: validated, merged across files, compiled and frozen. */
@@ -42,24 +42,4 @@ export interface CompiledException {
   readonly reason: string
   /** First instant at which the exception no longer applies. */
   readonly expiresAt: Date | undefined
-}
-
-/** Settings outside any one rule, passed to every rule's `compile` and read by the reconciler. */
-export interface SharedSettings {
-  readonly isolation: IsolationSettings
-}
-
-/** Which namespaces are isolated, and the NetworkPolicies the reconciler keeps in each. */
-export interface IsolationSettings {
-  /** Namespaces labelled `label: value` are isolated; NS-ISOLATION labels new namespaces so. */
-  readonly label: string
-  readonly value: string
-  readonly networkPolicies: readonly ManagedNetworkPolicy[]
-}
-
-/** One NetworkPolicy netguard owns: its name, extra labels, and its spec as declared. */
-export interface ManagedNetworkPolicy {
-  readonly name: string
-  readonly labels: Readonly<Record<string, string>>
-  readonly spec: Readonly<Record<string, unknown>>
 }

@@ -1,6 +1,5 @@
 import type { Static, TObject } from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
-import type { SharedSettings } from './policy.ts'
 import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
 
 /**
@@ -72,3 +71,23 @@ export class SettingError extends Error {
 }
 
 export const CONTENT_OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE']
+
+/** Settings outside any one rule, passed to every rule's `compile` and read by the reconciler. */
+export interface SharedSettings {
+  readonly isolation: IsolationSettings
+}
+
+/** Which namespaces are isolated, and the NetworkPolicies the reconciler keeps in each. */
+export interface IsolationSettings {
+  /** Namespaces labelled `label: value` are isolated; NS-ISOLATION labels new namespaces so. */
+  readonly label: string
+  readonly value: string
+  readonly networkPolicies: readonly ManagedNetworkPolicy[]
+}
+
+/** One NetworkPolicy netguard owns: its name, extra labels, and its spec as declared. */
+export interface ManagedNetworkPolicy {
+  readonly name: string
+  readonly labels: Readonly<Record<string, string>>
+  readonly spec: Readonly<Record<string, unknown>>
+}

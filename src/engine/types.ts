@@ -15,6 +15,10 @@ export const MUTATION_ACTIONS: readonly MutationAction[] = ['mutate', 'audit', '
 export type Mode = 'enforce' | 'audit'
 export const MODES: readonly Mode[] = ['enforce', 'audit']
 
+/** Which webhook reviews: the mutating one (patches) or the validating one (verdicts). */
+export type ReviewPoint = 'validate' | 'mutate'
+export const REVIEW_POINTS: readonly ReviewPoint[] = ['validate', 'mutate']
+
 export interface UserInfo {
   readonly username: string
   readonly groups: readonly string[]
@@ -43,24 +47,50 @@ export interface ReviewContext {
 }
 
 /**
- * A read-only view of cluster state, fed by informer caches in the server and by
- * `--cluster-state` files in `netguard check`.
+ * One request as netguard reviews it, from whichever front: the webhook decodes an AdmissionReview
+ * into it, `check` and `audit` build it from a manifest (subjectOf in subject.ts). Rules see it as
+ * their ReviewContext.
+ */
+export interface Subject extends ReviewContext {
+  /** The object after the change; undefined on DELETE. */
+  readonly object: KubeObject | undefined
+  /** Set for a request on a subresource (`status`, `scale`): no rule looks at those. */
+  readonly subResource?: string | undefined
+}
+
+/**
+ * A read-only view of cluster state: the contract every implementation keeps (the informer caches
+ * of `serve`, the listing `audit` takes, the `--cluster-state` files of `check`), and the one
+ * test suite in test/cluster/cluster-view-contract.ts holds each of them to it.
+ *
+ * - `list(kind)`: every object of the kind; `list(kind, namespace)`: those filed under that
+ *   namespace. A namespaced object is filed under its `metadata.namespace`; a Namespace under its
+ *   own name, so `list(Namespace, 'shop')` is the Namespace `shop` (its labels are how a policy
+ *   matches namespaces by selector; see namespaceLabels in cluster.ts); any other cluster-scoped
+ *   object under `''`.
+ * - `undefined`: the view does not know the kind (a cache not synced yet, a kind the listing did
+ *   not cover). Rules then answer as the policy says for unknown state, never as if the cluster
+ *   were empty. `[]`: the kind is known and has no object there (a kind the cluster does not
+ *   serve is known and empty; `--cluster-state` declares the whole cluster, so every kind is known).
+ * - Objects carry `apiVersion` and `kind`, in order of namespace then name, and a list is the same
+ *   array until the kind changes (rules keep indexes per list; see derivedFrom in cluster.ts).
  */
 export interface ClusterView {
-  /**
-   * Objects of a kind (in one namespace, or all when `namespace` is undefined). Undefined when the
-   * view does not know that kind yet (cache not synced, or no state given): rules must then answer
-   * as the policy says for unknown state, never as if the cluster were empty. A Namespace's own
-   * namespace is itself: `list(Namespace, 'shop')` gives the Namespace `shop` (its labels are how
-   * a policy matches namespaces by selector; see namespaceLabels in cluster.ts).
-   */
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
 }
 
-/** One problem a rule found: where it is, what is wrong and how to fix it. */
+/**
+ * One problem a rule found: where it is, what is wrong and how to fix it. Its identity is the
+ * rule, the path and the code, never the message: "already so before this update" compares them.
+ */
 export interface Finding {
-  /** Field path in the object, e.g. `spec.ports[0].nodePort`. */
+  /** Field path in the object, e.g. `spec.ports[0].nodePort`; '' for the object as a whole. */
   readonly path: string
+  /**
+   * Why, as a stable kebab-case word (`not-allowed`, `expired`). Required where the rule can find
+   * different problems at one path; a rule with one problem per path may leave it out.
+   */
+  readonly code?: string
   /** A sentence that names the field and the offending value. */
   readonly message: string
   /** How to fix it. */
@@ -79,4 +109,29 @@ export interface Change {
   readonly ruleId: string
   readonly action: Exclude<MutationAction, 'off'>
   readonly message: string
+}
+
+/** What exempted a subject from every rule: its namespace (by name or labels), its user or a group. */
+export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group'
+
+/**
+ * What one rule made of a subject. pass: nothing found. fail: a finding that denies (in enforce
+ * mode). warn: only findings that warn or are recorded, or a change a mutation rule made.
+ * skip: the rule did not look (the subject is exempt, or an exception waives the rule). error:
+ * the rule threw; its violation carries the rule's action, so a bug never allows silently.
+ */
+export type RuleStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error'
+
+export interface RuleResult {
+  readonly ruleId: string
+  readonly point: ReviewPoint
+  readonly status: RuleStatus
+  /** fail, warn or error at the validate point: what the rule found, with the action each gets. */
+  readonly violations?: readonly Violation[]
+  /** warn at the mutate point: the change the rule made (or, with action audit, would make). */
+  readonly change?: Change
+  /** skip: the exception that waived the rule here. */
+  readonly exception?: string
+  /** skip: what exempted the subject. */
+  readonly exemptBy?: ExemptBy
 }

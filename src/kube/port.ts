@@ -1,3 +1,6 @@
+// Hand-built: the REST calls (list, get, create, replace, delete over node:http) that client-node's
+// KubernetesObjectApi would make. Why: it discovers each group version's resources with an extra
+// request (the kinds are a fixed table here, resources.ts) and takes no per-request timeout.
 import http from 'node:http'
 import https from 'node:https'
 import { KubeConfig, Watch } from '@kubernetes/client-node'

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { LabelSelectorSchema } from '../engine/selector-settings.ts'
-import type { IsolationSettings, ManagedNetworkPolicy } from '../engine/policy.ts'
+import type { IsolationSettings, ManagedNetworkPolicy } from '../engine/rule.ts'
 import { ISOLATED, ISOLATION_LABEL } from '../mutation/namespace.ts'
 
 const PortSchema = Type.Object({

@@ -150,7 +150,7 @@ export class Reconciler {
     const namespace = this.options.namespaces.get(name)
     if (namespace === undefined) return false
     const policy = this.options.policy()
-    const verdict = namespaceVerdict(namespace, policy)
+    const verdict = namespaceVerdict(namespace, policy, new Date())
     this.counters.reconciles++
     if (verdict !== 'isolated') {
       if (verdict === 'terminating') this.log.debug({ namespace: name }, 'namespace is terminating; left alone')

@@ -1,12 +1,13 @@
 import t from 'tap'
-import { evaluate } from '../../src/engine/evaluate.ts'
-import { compileGlobs } from '../../src/engine/glob.ts'
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import { defineRule, type ValidationRule } from '../../src/engine/rule.ts'
-import { contextFor, policyWith } from '../helpers/policy.ts'
+import type { KubeObject } from '../../src/kube/types.ts'
+import { testCertificate } from '../helpers/certificates.ts'
+import { contextFor, evaluate, policyWith } from '../helpers/policy.ts'
 import Type from 'typebox'
 
 const nodePort = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'NodePort' } }
+const nodePort_: KubeObject = nodePort
 const ruleIds = (violations: readonly { ruleId: string }[]) => violations.map((v) => v.ruleId)
 
 t.test('exempt namespaces, users and groups skip every rule', async (t) => {
@@ -49,24 +50,6 @@ t.test('unknown kinds and operations without rules are allowed', async (t) => {
   t.same(evaluate(undefined, contextFor(nodePort, { operation: 'DELETE' }), policyWith()), [], 'DELETE without oldObject')
 })
 
-t.test('a rule that throws becomes a violation with its action, never a silent allow', async (t) => {
-  const broken = defineRule({
-    type: 'validate',
-    id: 'TEST-BROKEN',
-    kinds: [{ group: '', kind: 'Service' }],
-    operations: ['CREATE'],
-    defaultAction: 'deny',
-    summary: 'throws',
-    settings: Type.Object({}),
-    defaults: {},
-    compile: () => undefined,
-    check: () => { throw new Error('boom') }
-  }) as ValidationRule
-  const base = policyWith()
-  const policy: CompiledPolicy = { ...base, exemptions: { ...base.exemptions, namespaces: compileGlobs([]) }, validations: new Map([['Service', [{ rule: broken, action: 'deny', settings: undefined }]]]) }
-  t.match(evaluate(nodePort, contextFor(nodePort), policy), [{ ruleId: 'TEST-BROKEN', action: 'deny', message: 'rule could not evaluate this object (boom)' }])
-})
-
 t.test('a finding may ask for a milder action, never a harsher one', async (t) => {
   const mild = (action: 'deny' | 'warn' | 'audit', requested: 'warn' | 'audit') => {
     const rule = defineRule({
@@ -97,6 +80,55 @@ t.test('on UPDATE a deny the object already had only warns; a new one still deni
   const clusterIp = { ...nodePort, spec: { type: 'ClusterIP' } }
   t.match(evaluate(nodePort, contextFor(nodePort, { operation: 'UPDATE', oldObject: clusterIp }), policyWith()), [{ action: 'deny' }], 'a violation the update introduces')
   t.match(evaluate(relabelled, contextFor(relabelled, { operation: 'UPDATE', oldObject: legacy }), policyWith('allowExistingViolations: false')), [{ action: 'deny' }], 'switched off')
+})
+
+t.test('"already so" compares the finding\'s identity (rule, path, code) and the field it is about, never the message', async (t) => {
+  const update = (before: KubeObject, after: KubeObject, policy = policyWith()) =>
+    evaluate(after, contextFor(after, { operation: 'UPDATE', oldObject: before }), policy).map((violation) => `${violation.ruleId} ${violation.action}`)
+  const loadBalancer = (nodePort: number, labels: Record<string, string> = {}): KubeObject =>
+    ({ ...nodePort_, metadata: { ...nodePort_.metadata, labels }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, loadBalancerSourceRanges: ['10.0.0.0/8'], ports: [{ port: 80, nodePort }] } })
+  t.same(update(loadBalancer(30080), loadBalancer(30080, { team: 'b' })), ['SVC-NODEPORT warn'], 'the same node port, relabelled')
+  t.same(update(loadBalancer(30080), loadBalancer(30081)), ['SVC-NODEPORT deny'], 'another node port at the same field is new')
+  const route = (host: string, labels: Record<string, string> = {}): KubeObject =>
+    ({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'shop', labels }, spec: { host, tls: { termination: 'edge' } } })
+  const hosts = policyWith('rules: { ROUTE-HOST: { allowedHostSuffixes: [apps.example.com] } }')
+  const routeHost = (before: KubeObject, after: KubeObject) => update(before, after, hosts).filter((found) => found.startsWith('ROUTE-HOST '))
+  t.same(routeHost(route('a.legacy.example'), route('a.legacy.example', { team: 'b' })), ['ROUTE-HOST warn'])
+  t.same(routeHost(route('a.legacy.example'), route('b.legacy.example')), ['ROUTE-HOST deny'], 'moving to another host the policy refuses')
+
+  const expired = testCertificate({ hosts: ['a.apps.example.com'], notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-06-01T00:00:00Z') })
+  const served = (host: string): KubeObject => ({ ...route(host), spec: { host, tls: { termination: 'edge', certificate: expired.certificate, key: expired.key } } })
+  const routeCert = (before: KubeObject, after: KubeObject) => evaluate(after, contextFor(after, { operation: 'UPDATE', oldObject: before }), policyWith())
+    .filter((violation) => violation.ruleId === 'ROUTE-CERT').map((violation) => `${violation.code ?? ''} ${violation.action}`)
+  t.same(routeCert(served('a.apps.example.com'), served('b.apps.example.com')), ['expired warn', 'host-not-covered deny'],
+    'the certificate expired before; that it no longer covers the host is new, though both are at spec.tls.certificate')
+
+  const twoReasons = (codeOf: (object: KubeObject) => string | undefined, path = 'spec.x') => {
+    const rule = defineRule({
+      type: 'validate',
+      id: 'TEST-REASONS',
+      kinds: [{ group: '', kind: 'Service' }],
+      operations: ['CREATE', 'UPDATE'],
+      defaultAction: 'deny',
+      summary: 'two problems at one field',
+      settings: Type.Object({}),
+      defaults: {},
+      compile: () => undefined,
+      check: (object) => {
+        const code = codeOf(object)
+        return code === undefined ? [] : [{ path, code, message: `problem ${String((object.metadata?.labels ?? {}).n)}`, fix: 'f' }]
+      }
+    }) as ValidationRule
+    return { ...policyWith(), validations: new Map([['Service', [{ rule, action: 'deny' as const, settings: undefined }]]]) }
+  }
+  const labelled = (labels: Record<string, string>): KubeObject => ({ ...nodePort_, metadata: { ...nodePort_.metadata, labels } })
+  const byLabel = twoReasons((object) => object.metadata?.labels?.reason)
+  t.same(update(labelled({ reason: 'a', n: '1' }), labelled({ reason: 'a', n: '2' }), byLabel), ['TEST-REASONS warn'], 'another message, the same finding')
+  t.same(update(labelled({ reason: 'a' }), labelled({ reason: 'b' }), byLabel), ['TEST-REASONS deny'], 'another code at the same path is new')
+  const whole = twoReasons(() => 'unknown', '')
+  t.same(update(labelled({ n: '1' }), labelled({ n: '2' }), whole), ['TEST-REASONS warn'], 'a finding about the whole object compares identities only')
+  const unreadable = twoReasons(() => 'x', 'spec[')
+  t.same(update(labelled({}), labelled({}), unreadable), ['TEST-REASONS deny'], 'a path that is not a field path is never carried over')
 })
 
 t.test('rules that judge the change itself are not softened on UPDATE', async (t) => {

@@ -1,7 +1,8 @@
-// A small interpreter for the part of Helm's template language (Go text/template + the sprig and
-// Helm functions) that charts/netguard uses, so tests can render the chart where no helm binary
-// can be installed. It is strict: an unknown function, a field of nil or a parse error throws,
-// so a template that uses something new fails here first and the function gets added below.
+// Hand-built: `helm template`, for the part of Helm's language (Go text/template with the sprig and
+// Helm functions) that charts/netguard uses. Why: no helm binary can be installed where the tests
+// run, and npm has no maintained renderer of Helm charts. It is strict: an unknown function, a
+// field of nil or a parse error throws, so a template that uses something new fails here first
+// and the function gets added below.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'

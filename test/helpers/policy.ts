@@ -1,6 +1,7 @@
 import { parse } from 'yaml'
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
-import type { ClusterView, Operation, ReviewContext } from '../../src/engine/types.ts'
+import { review } from '../../src/engine/review.ts'
+import type { Change, ClusterView, Operation, ReviewContext, Violation } from '../../src/engine/types.ts'
 import { parseApiVersion, type KindRef, type KubeObject } from '../../src/kube/types.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
@@ -39,4 +40,15 @@ export function contextFor (object: KubeObject, options: ContextOptions = {}): R
     now: options.now ?? new Date('2026-11-26T12:00:00Z'),
     cluster: options.cluster
   }
+}
+
+/** The violations the validating webhook finds in `object` (the engine's review at the validate point). */
+export function evaluate (object: KubeObject | undefined, context: ReviewContext, policy: CompiledPolicy): readonly Violation[] {
+  return review({ ...context, object }, policy, 'validate').decision.violations
+}
+
+/** What the mutating webhook makes of `object`: the object as patched (in enforce mode) and the changes. */
+export function mutate (object: KubeObject, context: ReviewContext, policy: CompiledPolicy): { readonly object: KubeObject, readonly changes: readonly Change[] } {
+  const { decision, object: patched } = review({ ...context, object }, policy, 'mutate')
+  return { object: patched ?? object, changes: decision.changes }
 }

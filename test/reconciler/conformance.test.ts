@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
-import { mutate } from '../../src/engine/evaluate.ts'
 import { NAMESPACES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
@@ -12,7 +11,7 @@ import { parseSource } from '../../src/policy/parse.ts'
 import { plan } from '../../src/reconciler/plan.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
 import { seedOwnNamespace, settle, startReplica, TestPolicyStore } from '../helpers/cluster.ts'
-import { contextFor } from '../helpers/policy.ts'
+import { contextFor, mutate } from '../helpers/policy.ts'
 
 // The generation checks of the kyverno NetworkPolicy generators in the shared conformance corpus:
 // with the policy configured as each generator is, the reconciler must generate what the check

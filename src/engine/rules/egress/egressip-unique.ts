@@ -46,7 +46,7 @@ export const egressIpUnique = defineRule({
     for (const claim of claims) {
       const earlier = first.get(claim.key)
       if (earlier === undefined) first.set(claim.key, claim)
-      else findings.push({ path: claim.path, message: `${claim.path} ${claim.text} is already listed at ${earlier.path}`, fix: 'list each egress IP once' })
+      else findings.push({ path: claim.path, code: 'listed-twice', message: `${claim.path} ${claim.text} is already listed at ${earlier.path}`, fix: 'list each egress IP once' })
     }
     const existing = clusterObjects(context, EGRESS_IP_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [...findings, existing.unknown]
@@ -57,6 +57,7 @@ export const egressIpUnique = defineRule({
       if (holder === undefined) continue
       findings.push({
         path: claim.path,
+        code: 'claimed',
         message: `${claim.path} ${claim.text} is already claimed by EgressIP ${holder.metadata?.name ?? ''}`,
         fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first'
       })

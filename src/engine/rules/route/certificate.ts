@@ -1,3 +1,7 @@
+// Hand-built: reads the signature algorithm's OID from the DER, which @peculiar/x509 would give.
+// Why: node:crypto's X509Certificate (Node 20 and 22) has no signature-algorithm accessor, node-forge
+// cannot read EC certificates, and @peculiar/x509 brings eleven packages (a DI container among
+// them) for one OID; the rest of this file is node:crypto. Tested on RSA, EC and wide OIDs.
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 
 // Reading the PEM fields of a Route's spec.tls. Nothing here ever returns or reports their content.
@@ -91,17 +95,19 @@ function readHeader (der: Uint8Array, offset: number, tag: number): { readonly s
   return end > der.length ? undefined : { start, end }
 }
 
+/** Dotted form of an OID's content: base-128 subidentifiers, the first holding the first two arcs. */
 function decodeOid (bytes: Uint8Array): string | undefined {
-  if (bytes.length === 0) return undefined
-  const first = bytes[0] as number
-  const parts = [Math.min(Math.floor(first / 40), 2), first - Math.min(Math.floor(first / 40), 2) * 40]
+  const subidentifiers: number[] = []
   let value = 0
-  for (const byte of bytes.subarray(1)) {
+  for (const byte of bytes) {
     value = value * 128 + (byte & 0x7f)
     if ((byte & 0x80) === 0) {
-      parts.push(value)
+      subidentifiers.push(value)
       value = 0
     }
   }
-  return parts.join('.')
+  const [first, ...rest] = subidentifiers
+  if (first === undefined || (bytes.at(-1) as number) >= 0x80) return undefined
+  const arc = first < 80 ? Math.floor(first / 40) : 2
+  return [arc, first - arc * 40, ...rest].join('.')
 }

@@ -47,29 +47,29 @@ function servingFindings (object: KubeObject, tls: RouteTls, now: Date, settings
   const pem = tlsField(tls, 'certificate')
   if (pem === undefined) return []
   const leaf = leafCertificate(pem)
-  if ('problem' in leaf) return [{ path: PATH, message: `${PATH} ${leaf.problem}`, fix: 'paste the PEM serving certificate (leaf first)' }]
+  if ('problem' in leaf) return [{ path: PATH, code: 'unreadable', message: `${PATH} ${leaf.problem}`, fix: 'paste the PEM serving certificate (leaf first)' }]
   const { certificate } = leaf
   const findings = validityFindings(certificate, PATH, now, settings)
   const host = routeHost(object)
   if (settings.requireHostMatch && host !== undefined && !host.startsWith('*.') &&
     certificate.checkHost(host, { subject: settings.acceptCommonName ? 'default' : 'never', partialWildcards: false }) === undefined) {
-    findings.push({ path: PATH, message: `${PATH} does not cover spec.host ${host}`, fix: `use a certificate whose subjectAltName includes ${host}` })
+    findings.push({ path: PATH, code: 'host-not-covered', message: `${PATH} does not cover spec.host ${host}`, fix: `use a certificate whose subjectAltName includes ${host}` })
   }
   const key = tlsField(tls, 'key')
   if (settings.requireKeyMatch && key !== undefined) {
     const matches = keyMatches(certificate, key)
     if (matches !== true) {
       const problem = matches === false ? 'does not belong to spec.tls.certificate' : matches.problem
-      findings.push({ path: 'spec.tls.key', message: `spec.tls.key ${problem}`, fix: 'set spec.tls.key to the unencrypted private key of the certificate' })
+      findings.push({ path: 'spec.tls.key', code: matches === false ? 'key-mismatch' : 'key-unreadable', message: `spec.tls.key ${problem}`, fix: 'set spec.tls.key to the unencrypted private key of the certificate' })
     }
   }
   const bits = rsaBits(certificate)
   if (bits !== undefined && bits < settings.minRsaBits) {
-    findings.push({ path: PATH, message: `${PATH} has a ${bits}-bit RSA key; at least ${settings.minRsaBits} bits expected`, fix: 'issue a certificate with a stronger key', action: 'warn' })
+    findings.push({ path: PATH, code: 'weak-key', message: `${PATH} has a ${bits}-bit RSA key; at least ${settings.minRsaBits} bits expected`, fix: 'issue a certificate with a stronger key', action: 'warn' })
   }
   const weak = settings.warnWeakSignatures ? weakSignature(certificate) : undefined
   if (weak !== undefined) {
-    findings.push({ path: PATH, message: `${PATH} is signed with ${weak}`, fix: 'issue a certificate signed with SHA-256 or stronger', action: 'warn' })
+    findings.push({ path: PATH, code: 'weak-signature', message: `${PATH} is signed with ${weak}`, fix: 'issue a certificate signed with SHA-256 or stronger', action: 'warn' })
   }
   return findings
 }
@@ -85,7 +85,7 @@ function caFindings (tls: RouteTls, now: Date, settings: Settings): Finding[] {
     if (pem === undefined) return []
     const path = `spec.tls.${field}`
     const bundle = bundleCertificates(pem)
-    if ('problem' in bundle) return [{ path, message: `${path} ${bundle.problem}`, fix: 'paste the PEM certificates of the CA' }]
+    if ('problem' in bundle) return [{ path, code: 'unreadable', message: `${path} ${bundle.problem}`, fix: 'paste the PEM certificates of the CA' }]
     return bundle.certificates.flatMap((certificate, index) =>
       validityFindings(certificate, bundle.certificates.length === 1 ? path : `${path} (certificate ${index + 1})`, now, settings, path))
   })
@@ -98,10 +98,10 @@ function validityFindings (certificate: X509Certificate, subject: string, now: D
   const renew = 'issue a certificate that is valid now'
   const notBefore = new Date(certificate.validFrom)
   const notAfter = new Date(certificate.validTo)
-  if (now < notBefore) return [{ path, message: `${subject} is not valid before ${notBefore.toISOString()}`, fix: renew }]
-  if (now > notAfter) return [{ path, message: `${subject} expired on ${notAfter.toISOString()}`, fix: renew }]
+  if (now < notBefore) return [{ path, code: 'not-yet-valid', message: `${subject} is not valid before ${notBefore.toISOString()}`, fix: renew }]
+  if (now > notAfter) return [{ path, code: 'expired', message: `${subject} expired on ${notAfter.toISOString()}`, fix: renew }]
   if (settings.warnExpiringWithinDays > 0 && notAfter.getTime() - now.getTime() < settings.warnExpiringWithinDays * DAY) {
-    return [{ path, message: `${subject} expires on ${notAfter.toISOString()}`, fix: 'renew the certificate', action: 'warn' }]
+    return [{ path, code: 'expiring', message: `${subject} expires on ${notAfter.toISOString()}`, fix: 'renew the certificate', action: 'warn' }]
   }
   return []
 }

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const configMap = (name: string, data: unknown, namespace = 'ingress-nginx'): KubeObject =>
   ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, ...(data === undefined ? {} : { data }) })

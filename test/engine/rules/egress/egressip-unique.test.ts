@@ -24,6 +24,7 @@ t.test('an address another EgressIP holds is denied, and the holder named (Egres
     ruleId: 'EGRESSIP-UNIQUE',
     action: 'deny',
     path: 'spec.egressIPs[1]',
+    code: 'claimed',
     message: 'spec.egressIPs[1] 192.0.2.10 is already claimed by EgressIP bank-egress',
     fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first'
   }])

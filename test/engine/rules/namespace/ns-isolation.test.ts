@@ -1,6 +1,5 @@
 import t from 'tap'
-import { evaluate, mutate } from '../../../../src/engine/evaluate.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, mutate, policyWith } from '../../../helpers/policy.ts'
 
 const namespace = (labels?: Record<string, string>) =>
   ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', ...(labels === undefined ? {} : { labels }) } })

@@ -1,12 +1,11 @@
 import t from 'tap'
 import { parse } from 'yaml'
 import { readFileSync } from 'node:fs'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import { RULES } from '../../../../src/engine/rules/index.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { compilePolicy } from '../../../../src/policy/compile.ts'
 import { parseSource } from '../../../../src/policy/parse.ts'
-import { contextFor } from '../../../helpers/policy.ts'
+import { contextFor, evaluate } from '../../../helpers/policy.ts'
 import { checkExamples, fixture, nad } from './helpers.ts'
 
 const POLICIES = new URL('../../../../policies/', import.meta.url)

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Test } from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { Operation, ReviewContext, Violation } from '../../../../src/engine/types.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { loadPolicyDir } from '../../../../src/policy/load.ts'
-import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
 
 /** A JSON fixture from test/fixtures/<folder>/<name>. */
 export function fixture (folder: 'network-attachment' | 'pod', name: string): Record<string, unknown> {

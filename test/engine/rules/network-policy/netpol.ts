@@ -2,12 +2,11 @@ import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { decide, denyMessage, type Decision } from '../../../../src/engine/decide.ts'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { CompiledPolicy } from '../../../../src/engine/policy.ts'
 import type { Operation, ReviewContext, Violation } from '../../../../src/engine/types.ts'
 import { loadPolicyDir } from '../../../../src/policy/load.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
 
 /** A NetworkPolicy `web` in namespace `shop` selecting `app: web`, with `spec` merged in. */
 export function networkPolicy (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): KubeObject {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
+import { evaluate } from '../../../helpers/policy.ts'
 import type { ReviewContext } from '../../../../src/engine/types.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { loadPolicyDir } from '../../../../src/policy/load.ts'

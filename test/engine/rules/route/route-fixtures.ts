@@ -1,7 +1,6 @@
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { Violation } from '../../../../src/engine/types.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith, type ContextOptions } from '../../../helpers/policy.ts'
 
 /** A Route in namespace shop with the given spec. */
 export function route (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): KubeObject {

@@ -1,8 +1,7 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { clusterWith } from '../../../helpers/cluster-view.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 import { EDGE, route, violationsOf } from './route-fixtures.ts'
 
 const existing = (name: string, namespace: string, spec: Record<string, unknown>) => route({ tls: EDGE, ...spec }, { name, namespace })

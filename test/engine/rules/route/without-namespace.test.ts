@@ -1,8 +1,7 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
 import { clusterWith } from '../../../helpers/cluster-view.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 // `netguard check` on a manifest without a namespace: messages must still read well, and
 // per-namespace settings apply only where their globs match the empty name (e.g. "*").

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { staticClusterView } from '../../../../src/cluster/static-view.ts'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const HOSTNAME = 'external-dns.alpha.kubernetes.io/hostname'
 const service = (name: string, annotations: Record<string, unknown> | undefined, namespace = 'shop'): KubeObject =>

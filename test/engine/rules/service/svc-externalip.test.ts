@@ -1,6 +1,5 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const service = (externalIPs: unknown[], namespace = 'shop') =>
   ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace }, spec: { ports: [{ port: 80 }], externalIPs } })

@@ -1,6 +1,5 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const external = (externalName: string, type = 'ExternalName') =>
   ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'alias', namespace: 'shop' }, spec: { type, externalName } })

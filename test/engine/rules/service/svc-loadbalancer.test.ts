@@ -1,7 +1,6 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const lb = (spec: Record<string, unknown> = {}, annotations: Record<string, string> = {}) =>
   ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop', annotations }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }], ...spec } })

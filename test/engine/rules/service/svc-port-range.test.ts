@@ -1,6 +1,5 @@
 import t from 'tap'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec })
 const found = (object: ReturnType<typeof service>, spec: string) =>

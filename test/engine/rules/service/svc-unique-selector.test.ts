@@ -1,8 +1,7 @@
 import t from 'tap'
 import { staticClusterView } from '../../../../src/cluster/static-view.ts'
-import { evaluate } from '../../../../src/engine/evaluate.ts'
 import type { KubeObject } from '../../../../src/kube/types.ts'
-import { contextFor, policyWith } from '../../../helpers/policy.ts'
+import { contextFor, evaluate, policyWith } from '../../../helpers/policy.ts'
 
 const service = (name: string, selector: unknown, namespace = 'shop'): KubeObject =>
   ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports: [{ port: 80 }] } })

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
-import type { CompiledPolicy } from '../engine/policy.ts'
-import type { ClusterView, Mode } from '../engine/types.ts'
-import { describeClusterConfig, type ClusterConfigSource } from '../kube/cluster-config.ts'
-import { openKubePort, type KubePort } from '../kube/port.ts'
-import { NAMESPACES, NETWORK_POLICIES } from '../kube/resources.ts'
-import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from '../reconciler/controller.ts'
-import { LeaderElector, type LeaderElectionOptions } from '../reconciler/leader.ts'
-import { ClusterCaches } from './caches.ts'
-import type { CacheState, InformerOptions } from './informer.ts'
+import type { CompiledPolicy } from './engine/policy.ts'
+import type { ClusterView, Mode } from './engine/types.ts'
+import { describeClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
+import { openKubePort, type KubePort } from './kube/port.ts'
+import { NAMESPACES, NETWORK_POLICIES } from './kube/resources.ts'
+import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from './reconciler/controller.ts'
+import { LeaderElector, type LeaderElectionOptions } from './reconciler/leader.ts'
+import { ClusterCaches } from './cluster/caches.ts'
+import type { CacheState, InformerOptions } from './cluster/informer.ts'
 
 export interface ClusterServicesOptions {
   /** The policy in force; on change every namespace is reconciled again. */

@@ -1,12 +1,12 @@
 // Backend: the loopback double (test/helpers/fake-apiserver.ts): a lost Lease and a leader handover are
 // provoked on demand, which a real API server does not offer.
 import t from 'tap'
-import { startClusterServices } from '../../src/cluster/services.ts'
-import { NAMESPACES } from '../../src/kube/resources.ts'
-import { FakeApiServer } from '../helpers/fake-apiserver.ts'
-import { FAST_TUNING, TestPolicyStore } from '../helpers/cluster.ts'
-import { captureLog } from '../helpers/log.ts'
-import { until } from '../helpers/wait.ts'
+import { startClusterServices } from '../src/cluster-services.ts'
+import { NAMESPACES } from '../src/kube/resources.ts'
+import { FakeApiServer } from './helpers/fake-apiserver.ts'
+import { FAST_TUNING, TestPolicyStore } from './helpers/cluster.ts'
+import { captureLog } from './helpers/log.ts'
+import { until } from './helpers/wait.ts'
 
 t.test('without a cluster: no view, no reconciler, said once in the log', async (t) => {
   const { log, lines } = captureLog()
