@@ -48,6 +48,20 @@ export function readIpam (ipam: JsonObject, path: string, plan: AddressPlan): vo
   }
 }
 
+/**
+ * Addresses a plugin's own fields request: static IPAM takes `args.cni.ips` (where a pod's
+ * cni-args land) and `runtimeConfig.ips` as addresses, like `ipam.addresses`.
+ */
+export function readPluginArgs (plugin: JsonObject, path: string, plan: AddressPlan): void {
+  const sources = [
+    { path: `${path}.args.cni.ips`, value: asObject(asObject(plugin.args)?.cni)?.ips },
+    { path: `${path}.runtimeConfig.ips`, value: asObject(plugin.runtimeConfig)?.ips }
+  ]
+  for (const source of sources) {
+    for (const [index, text] of (asList(source.value) ?? []).entries()) readAddressText(text, `${source.path}[${index}]`, plan)
+  }
+}
+
 /** OVN-Kubernetes secondary networks carry their own `subnets` (`cidr` or layer3 `cidr/hostPrefix`, comma-separated). */
 export function readOvnSubnets (plugin: JsonObject, path: string, plan: AddressPlan): void {
   if (plugin.subnets === undefined) return
@@ -116,6 +130,10 @@ function readStaticAddress (value: unknown, path: string, plan: AddressPlan): vo
     plan.problems.push({ path: addressPath, message: `${addressPath} is missing` })
     return
   }
+  readAddressText(written, addressPath, plan)
+}
+
+function readAddressText (written: unknown, addressPath: string, plan: AddressPlan): void {
   const text = asText(written)
   const host = text === undefined ? undefined : parseAddress(text.split('/')[0] ?? '')
   const network = text === undefined ? undefined : parseCidr(text)

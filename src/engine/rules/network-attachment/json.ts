@@ -25,3 +25,13 @@ export function shown (value: unknown): string {
 export function jsonErrorReason (error: unknown): string {
   return (error as SyntaxError).message.replace(/,? ".*" is not valid JSON$/s, '')
 }
+
+/** JSON text of a value with object keys sorted at every level: equal text, equal value. */
+export function stableJson (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'undefined'
+}

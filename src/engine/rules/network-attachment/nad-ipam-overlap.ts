@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** At most this many other attachments are named in one message. */
 const NAMED = 3
@@ -47,6 +47,6 @@ export const nadIpamOverlap = defineRule({
         fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses'
       })
     }
-    return findings
+    return distinctFindings(findings)
   }
 })

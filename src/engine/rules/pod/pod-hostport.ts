@@ -1,17 +1,20 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import type { Finding } from '../../types.ts'
+import type { Finding, ReviewContext } from '../../types.ts'
 import { asList, asObject } from '../network-attachment/json.ts'
 import { inNamespace } from '../../messages.ts'
-import { podTemplate, POD_KINDS } from './pod-template.ts'
+import { NETWORKS_ANNOTATION, parseNetworksAnnotation } from './networks-annotation.ts'
+import { podTemplate, POD_KINDS, type PodTemplate } from './pod-template.ts'
 
 const CONTAINER_LISTS = ['containers', 'initContainers'] as const
 
 /**
  * A hostPort opens a port on the node's own address, outside NetworkPolicy and Service
- * routing. A host-network pod is left to POD-HOSTNETWORK: its ports are the node's anyway, and
- * the API server fills in hostPort for each of them.
+ * routing; so does a `portMappings` entry in Multus's networks annotation, which the portmap
+ * plugin of the attachment turns into the same node rule. A host-network pod is left to
+ * POD-HOSTNETWORK: its ports are the node's anyway, and the API server fills in hostPort for
+ * each of them.
  */
 export const podHostPort = defineRule({
   type: 'validate',
@@ -43,6 +46,21 @@ export const podHostPort = defineRule({
         }
       }
     }
+    findings.push(...annotationPorts(template, context))
     return findings
   }
 })
+
+function annotationPorts (template: PodTemplate, context: ReviewContext): Finding[] {
+  const text = asObject(template.metadata.annotations)?.[NETWORKS_ANNOTATION]
+  if (typeof text !== 'string') return []
+  const path = template.at(`metadata.annotations["${NETWORKS_ANNOTATION}"]`)
+  return parseNetworksAnnotation(text).selections.flatMap((selection) => selection.portMappings.flatMap(({ hostPort }) => {
+    if (hostPort === undefined || hostPort === null || hostPort === 0) return []
+    return [{
+      path,
+      message: `${path} asks the portmap plugin of ${selection.name} for host port ${String(hostPort)} ${inNamespace(context)}`,
+      fix: 'remove portMappings and expose the pod through a Service'
+    }]
+  }))
+}

@@ -41,3 +41,11 @@ t.test('allowed namespaces (globs), action and DELETE', async (t) => {
   t.match(found(object, 'rules: { POD-HOSTPORT: { action: warn } }'), [{ action: 'warn' }])
   t.same(violations('POD-HOSTPORT', object, '{}', { operation: 'DELETE', oldObject: object }), [])
 })
+
+t.test('portMappings in the networks annotation open host ports through the portmap plugin', async (t) => {
+  const template = { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name": "db-net", "portMappings": [{"hostPort": 8443, "containerPort": 8443}, {"containerPort": 80}]}]' } }, spec: { containers: [{ name: 'app' }] } }
+  t.same(violations('POD-HOSTPORT', workload('Deployment', template)).map((violation) => violation.message), [
+    'spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"] asks the portmap plugin of db-net for host port 8443 in namespace payments'
+  ])
+  t.same(violations('POD-HOSTPORT', workload('Deployment', template), 'rules: { POD-HOSTPORT: { allowedNamespaces: [payments] } }'), [])
+})
