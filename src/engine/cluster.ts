@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
-import type { Labels } from './selector-settings.ts'
+import type { Labels } from './label-selector.ts'
 import type { Finding, ReviewContext } from './types.ts'
 
 export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }

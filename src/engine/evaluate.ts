@@ -1,5 +1,5 @@
 import { kindKey, type KubeObject } from '../kube/types.ts'
-import { findException, isExempt } from './match.ts'
+import { exemptionOf, findException, isExempt } from './match.ts'
 import type { CompiledPolicy } from './policy.ts'
 import type { ValidationRule } from './rule.ts'
 import type { Change, Finding, ReviewContext, Violation } from './types.ts'
@@ -11,10 +11,12 @@ import type { Change, Finding, ReviewContext, Violation } from './types.ts'
  */
 export function evaluate (object: KubeObject | undefined, context: ReviewContext, policy: CompiledPolicy): Violation[] {
   const subject = context.operation === 'DELETE' ? context.oldObject : object
-  if (subject === undefined || isExempt(context, policy, object)) return []
+  const exemption = exemptionOf(context, policy, object)
+  if (subject === undefined || exemption === 'identity') return []
   const violations: Violation[] = []
   for (const { rule, action, settings } of policy.validations.get(kindKey(context.kind)) ?? []) {
     if (action === 'off' || !rule.operations.includes(context.operation)) continue
+    if (exemption === 'namespace' && rule.guardsExemptions !== true) continue
     if (findException(rule.id, context, policy, object) !== undefined) continue
     try {
       const findings = rule.check(subject, context, settings)

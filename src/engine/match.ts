@@ -1,20 +1,33 @@
 import type { KubeObject } from '../kube/types.ts'
 import { namespaceLabels } from './cluster.ts'
-import type { LabelMatcher } from './selector-settings.ts'
+import type { LabelMatcher } from './label-selector.ts'
 import type { CompiledPolicy } from './policy.ts'
 import type { ReviewContext } from './types.ts'
 
 /**
- * Exempt requests skip every rule: system namespaces, netguard itself, trusted users and groups,
- * namespaces whose labels match the exemption selector. Pass the object so that a Namespace
- * being created is matched by its own labels; unknown labels never exempt.
+ * Why a request skips rules: `identity` (an exempt user or group: every rule) or `namespace`
+ * (the request is in an exempt namespace, by name or by labels: every rule except those that
+ * guard what namespace exemptions rest on, see Rule.guardsExemptions).
  */
-export function isExempt (context: ReviewContext, policy: CompiledPolicy, object?: KubeObject): boolean {
+export type Exemption = 'identity' | 'namespace'
+
+/**
+ * The exemption that applies to a request, if any: trusted users and groups first, then
+ * system namespaces, netguard itself, and namespaces whose labels match an exemption
+ * selector. Pass the object so that a Namespace being created is matched by its own labels;
+ * unknown labels never exempt.
+ */
+export function exemptionOf (context: ReviewContext, policy: CompiledPolicy, object?: KubeObject): Exemption | undefined {
   const { exemptions } = policy
-  if (context.namespace !== undefined && exemptions.namespaces.matches(context.namespace)) return true
-  if (exemptions.users.matches(context.user.username)) return true
-  if (context.user.groups.some((group) => exemptions.groups.matches(group))) return true
-  return selects(exemptions.namespaceSelector, context, object) === true
+  if (exemptions.users.matches(context.user.username)) return 'identity'
+  if (context.user.groups.some((group) => exemptions.groups.matches(group))) return 'identity'
+  if (context.namespace !== undefined && exemptions.namespaces.matches(context.namespace)) return 'namespace'
+  return exemptions.namespaceSelectors.some((selector) => selects(selector, context, object) === true) ? 'namespace' : undefined
+}
+
+/** Exempt requests skip every rule but the guards of exemptions (see exemptionOf). */
+export function isExempt (context: ReviewContext, policy: CompiledPolicy, object?: KubeObject): boolean {
+  return exemptionOf(context, policy, object) !== undefined
 }
 
 /** The exception that waives a rule for this request, if one is in force. */

@@ -1,5 +1,5 @@
 import type { GlobSet } from './glob.ts'
-import type { LabelMatcher } from './selector-settings.ts'
+import type { LabelMatcher } from './label-selector.ts'
 import type { MutationRule, ValidationRule } from './rule.ts'
 import type { Action, Mode, MutationAction } from './types.ts'
 
@@ -29,8 +29,8 @@ export interface Exemptions {
   readonly namespaces: GlobSet
   readonly users: GlobSet
   readonly groups: GlobSet
-  /** Namespaces whose labels match this are exempt too (labels come from ReviewContext.cluster). */
-  readonly namespaceSelector: LabelMatcher | undefined
+  /** Namespaces whose labels match any of these are exempt too (labels come from ReviewContext.cluster). */
+  readonly namespaceSelectors: readonly LabelMatcher[]
 }
 
 export interface CompiledException {
@@ -47,6 +47,10 @@ export interface CompiledException {
 /** Settings outside any one rule, passed to every rule's `compile` and read by the reconciler. */
 export interface SharedSettings {
   readonly isolation: IsolationSettings
+  /** The policy's exemptions, for the rules that guard what they rest on (NS-RESERVED-LABELS, NS-EXEMPT-NAME). */
+  readonly exemptions: Exemptions
+  /** The exceptions' namespace selectors: their label keys decide where an exception applies. */
+  readonly exceptionSelectors: readonly LabelMatcher[]
 }
 
 /** Which namespaces are isolated, and the NetworkPolicies the reconciler keeps in each. */

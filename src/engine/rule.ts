@@ -22,6 +22,11 @@ interface RuleBase<S extends TObject, C> {
    */
   readonly judgesChanges?: boolean
   /**
+   * The rule guards what exemptions by namespace rest on (the labels and names that make a
+   * namespace exempt): an exempt namespace does not skip it, only exempt users and groups do.
+   */
+  readonly guardsExemptions?: boolean
+  /**
    * Kinds of other objects the rule compares against (`context.cluster`); the server keeps an
    * informer cache of each. Namespaces are always known: every namespace selector needs them.
    */

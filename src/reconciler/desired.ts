@@ -17,7 +17,7 @@ export function namespaceVerdict (namespace: KubeObject, policy: CompiledPolicy)
   if (metadata.deletionTimestamp !== undefined || phase === 'Terminating') return 'terminating'
   const labels = metadata.labels ?? {}
   const { exemptions, shared: { isolation } } = policy
-  if (exemptions.namespaces.matches(metadata.name ?? '') || exemptions.namespaceSelector?.matches(labels) === true) return 'exempt'
+  if (exemptions.namespaces.matches(metadata.name ?? '') || exemptions.namespaceSelectors.some((selector) => selector.matches(labels))) return 'exempt'
   return labels[isolation.label] === isolation.value ? 'isolated' : 'not-isolated'
 }
 

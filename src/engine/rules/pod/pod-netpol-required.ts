@@ -1,8 +1,8 @@
 import Type from 'typebox'
-import { selectsEverything, type NetworkPolicy } from '../../../kube/types.ts'
+import type { NetworkPolicy } from '../../../kube/types.ts'
 import { clusterObjects, WhenUnknownSchema } from '../../cluster.ts'
 import { compileGlobs } from '../../glob.ts'
-import { selectorMatches } from '../../label-selector.ts'
+import { isEmptySelector, readLabelSelector } from '../../label-selector.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { NETWORK_POLICY_KIND } from '../network-policy/network-policy.ts'
 import { inNamespace } from '../../messages.ts'
@@ -53,9 +53,10 @@ export const podNetpolRequired = defineRule({
     const policies = clusterObjects(context, NETWORK_POLICY_KIND[0], settings.whenUnknown, context.namespace)
     if ('unknown' in policies) return [policies.unknown]
     const selected = policies.objects.some((policy) => {
-      const selector = (policy as NetworkPolicy).spec?.podSelector
-      if (settings.ignoreSelectAll && (selector === undefined || selector === null || selectsEverything(selector))) return false
-      return selectorMatches(selector, labels)
+      // A selector the API server would have refused selects nothing.
+      const { selector } = readLabelSelector((policy as NetworkPolicy).spec?.podSelector, 'spec.podSelector')
+      if (settings.ignoreSelectAll && isEmptySelector(selector)) return false
+      return selector.matches(labels)
     })
     if (selected) return []
     const path = template.at('metadata.labels')
