@@ -63,6 +63,18 @@ export function holdersByClaim (objects: readonly KubeObject[], claimsOf: (objec
   return index
 }
 
+/**
+ * How a message names the holder of a claim: by name when it is in the requester's namespace,
+ * only as "a <Kind> in another namespace" (or "another <Kind>") otherwise. A tenant learns that a
+ * host, address or range is taken, never whose; `full` names it for the admin (Finding.detail).
+ */
+export function holderOf (holder: KubeObject, kind: string, context: ReviewContext): { readonly named: string, readonly full: string } {
+  const { name = '', namespace } = holder.metadata ?? {}
+  if (namespace === undefined) return { named: `another ${kind}`, full: `${kind} ${name}` }
+  const named = namespace === context.namespace ? `${kind} ${name} in this namespace` : `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} in another namespace`
+  return { named, full: `${kind} ${namespace}/${name}` }
+}
+
 /** True when two objects are the same object (an UPDATE sees its own earlier version in the cache). */
 export function sameObject (a: KubeObject, b: KubeObject): boolean {
   return a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace

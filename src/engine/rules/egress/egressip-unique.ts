@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { addressKey, parseAddress } from '../../net/address-set.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
@@ -55,10 +55,12 @@ export const egressIpUnique = defineRule({
     for (const claim of first.values()) {
       const holder = holdersOf.get(claim.key)?.find((other) => !sameObject(other, self))
       if (holder === undefined) continue
+      const { named, full } = holderOf(holder, 'EgressIP', context)
       findings.push({
         path: claim.path,
-        message: `${claim.path} ${claim.text} is already claimed by EgressIP ${holder.metadata?.name ?? ''}`,
-        fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first'
+        message: `${claim.path} ${claim.text} is already claimed by ${named}`,
+        fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first',
+        detail: `held by ${full}`
       })
     }
     return findings

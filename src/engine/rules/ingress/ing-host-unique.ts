@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { normalizeHost } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { INGRESS_KINDS, ingressRules, ruleHost, rulePaths } from './ingress.ts'
@@ -72,12 +72,12 @@ export const ingHostUnique = defineRule({
       const blocking = holders.find((ingress) => !inHere(ingress) || settings.scope === 'allNamespaces')
       if (blocking === undefined || (settings.allowWhenNamespaceHolds && holders.some(inHere))) return []
       // The holder is named only when it is in this namespace: others' names would leak.
-      const name = inHere(blocking) ? blocking.metadata?.name : undefined
-      const holder = name === undefined ? 'an Ingress in another namespace' : `Ingress ${name} in this namespace`
+      const holder = holderOf(blocking, 'Ingress', context)
       return [{
         path,
-        message: `${path}: the ${WHAT[settings.match]} ${claim} is already used by ${holder}`,
-        fix: 'use another host or path, or change the existing Ingress'
+        message: `${path}: the ${WHAT[settings.match]} ${claim} is already used by ${holder.named}`,
+        fix: 'use another host or path, or change the existing Ingress',
+        detail: `held by ${holder.full}`
       }]
     })
   }

@@ -1,10 +1,10 @@
 import Type from 'typebox'
-import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, holderOf, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
-/** At most this many other attachments are named in one message. */
+/** At most this many other attachments are named in the admin's detail. */
 const NAMED = 3
 
 /**
@@ -39,12 +39,14 @@ export const nadIpamOverlap = defineRule({
     for (const range of config.plugins.flatMap((plugin) => plugin.ranges)) {
       const clashes = others.filter((other) => nadConfig(other).pool.overlaps(range.pool))
       if (clashes.length === 0) continue
-      const names = clashes.slice(0, NAMED).map((other) => `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`)
+      // Other namespaces' attachments: the tenant learns the range is taken, the admin by whom.
+      const names = clashes.slice(0, NAMED).map((other) => holderOf(other, 'NetworkAttachmentDefinition', context).full)
       const more = clashes.length > NAMED ? ` and ${clashes.length - NAMED} more` : ''
       findings.push({
         path: range.path,
-        message: `${range.path} ${range.text} overlaps the addresses of NetworkAttachmentDefinition ${names.join(', ')}${more}`,
-        fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses'
+        message: `${range.path} ${range.text} overlaps the addresses of ${clashes.length === 1 ? 'a NetworkAttachmentDefinition' : `${clashes.length} NetworkAttachmentDefinitions`} in another namespace`,
+        fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses',
+        detail: `held by ${names.join(', ')}${more}`
       })
     }
     return distinctFindings(findings)

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { parentDomain } from '../../net/hosts.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { ReviewContext } from '../../types.ts'
@@ -93,11 +93,12 @@ export const routeHostOwnership = defineRule({
       const what = conflict(claim, other, crossNamespace, settings)
       if (what === undefined) continue
       // The router does not name Routes of other namespaces either: that would leak them.
-      const holder = crossNamespace ? 'a Route in another namespace' : `Route ${route.metadata?.name ?? ''} in this namespace`
+      const holder = holderOf(route, 'Route', context)
       return [{
         path: 'spec.host',
-        message: `spec.host ${claim.host}: the ${what} is already claimed by ${holder}`,
-        fix: crossNamespace ? 'use another host, or ask the owner of the host to release it' : 'use another host or path, or change the existing Route'
+        message: `spec.host ${claim.host}: the ${what} is already claimed by ${holder.named}`,
+        fix: crossNamespace ? 'use another host, or ask the owner of the host to release it' : 'use another host or path, or change the existing Route',
+        detail: `held by ${holder.full}`
       }]
     }
     return []

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { KubeObject } from '../../../kube/types.ts'
 import { SERVICE_KIND } from './service.ts'
@@ -49,12 +49,13 @@ export const svcExternalDnsUnique = defineRule({
     return [...names].flatMap(([name, key]) => {
       const other = holdersOf.get(name)?.find((holder) => !sameObject(holder, object))
       if (other === undefined) return []
-      const owner = `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`
+      const holder = holderOf(other, 'Service', context)
       const path = `metadata.annotations["${key}"]`
       return [{
         path,
-        message: `${path} ${name} is already claimed by Service ${owner}`,
-        fix: 'use a DNS name of your own, or ask the owner of that Service to release it'
+        message: `${path} ${name} is already claimed by ${holder.named}`,
+        fix: 'use a DNS name of your own, or ask a cluster admin who holds it',
+        detail: `held by ${holder.full}`
       }]
     })
   }
