@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
 import type { Labels } from './label-selector.ts'
+import { metaOf } from './read.ts'
 import type { Finding, ReviewContext } from './types.ts'
 
 export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }
@@ -69,7 +70,7 @@ export function holdersByClaim (objects: readonly KubeObject[], claimsOf: (objec
  * host, address or range is taken, never whose; `full` names it for the admin (Finding.detail).
  */
 export function holderOf (holder: KubeObject, kind: string, context: ReviewContext): { readonly named: string, readonly full: string } {
-  const { name = '', namespace } = holder.metadata ?? {}
+  const { name = '', namespace } = metaOf(holder)
   if (namespace === undefined) return { named: `another ${kind}`, full: `${kind} ${name}` }
   const named = namespace === context.namespace ? `${kind} ${name} in this namespace` : `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} in another namespace`
   return { named, full: `${kind} ${namespace}/${name}` }
@@ -77,7 +78,8 @@ export function holderOf (holder: KubeObject, kind: string, context: ReviewConte
 
 /** True when two objects are the same object (an UPDATE sees its own earlier version in the cache). */
 export function sameObject (a: KubeObject, b: KubeObject): boolean {
-  return a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace
+  const [one, other] = [metaOf(a), metaOf(b)]
+  return one.name === other.name && one.namespace === other.namespace
 }
 
 /**
@@ -88,12 +90,12 @@ export function sameObject (a: KubeObject, b: KubeObject): boolean {
 export function namespaceLabels (context: ReviewContext, object?: KubeObject): Labels | undefined {
   if (context.kind.group === '' && context.kind.kind === 'Namespace') {
     const own = context.operation === 'CREATE' ? object : context.oldObject
-    if (own !== undefined) return own.metadata?.labels ?? {}
+    if (own !== undefined) return metaOf(own).labels
   }
   const name = context.namespace
   if (name === undefined || context.cluster === undefined) return undefined
   // The fast path is list(Namespace, name); a view that files Namespaces under no namespace is searched whole.
-  const named = (candidate: KubeObject): boolean => candidate.metadata?.name === name
+  const named = (candidate: KubeObject): boolean => metaOf(candidate).name === name
   const namespace = context.cluster.list(NAMESPACE_KIND_REF, name)?.find(named) ?? context.cluster.list(NAMESPACE_KIND_REF)?.find(named)
-  return namespace === undefined ? undefined : namespace.metadata?.labels ?? {}
+  return namespace === undefined ? undefined : metaOf(namespace).labels
 }

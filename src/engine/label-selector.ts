@@ -1,4 +1,5 @@
 import type { LabelSelector } from '../kube/types.ts'
+import { typeName } from './read.ts'
 
 // metav1.LabelSelector, once for every reader: the policy's own selectors (exemptions,
 // exceptions), the selectors of objects under review (NetworkPolicy peers, EgressIP), and the
@@ -48,23 +49,23 @@ const NOTHING: LabelMatcher = { requirements: [], matches: () => false }
  */
 export function readLabelSelector (value: unknown, path: string): { readonly selector: LabelMatcher, readonly problems: readonly SelectorProblem[] } {
   if (value === undefined || value === null) return { selector: EVERYTHING, problems: [] }
-  if (typeof value !== 'object' || Array.isArray(value)) return failed(path, `${path} is ${kindOf(value)}; expected a label selector object`)
+  if (typeof value !== 'object' || Array.isArray(value)) return failed(path, `${path} is ${typeName(value)}; expected a label selector object`)
   const { matchLabels, matchExpressions } = value as { matchLabels?: unknown, matchExpressions?: unknown }
   const requirements: Requirement[] = []
   const problems: SelectorProblem[] = []
   if (matchLabels !== undefined && matchLabels !== null) {
     if (typeof matchLabels !== 'object' || Array.isArray(matchLabels)) {
-      problems.push({ path: `${path}.matchLabels`, message: `${path}.matchLabels is ${kindOf(matchLabels)}; expected an object of label values` })
+      problems.push({ path: `${path}.matchLabels`, message: `${path}.matchLabels is ${typeName(matchLabels)}; expected an object of label values` })
     } else {
       for (const [key, label] of Object.entries(matchLabels)) {
         if (typeof label === 'string') requirements.push({ key, operator: 'In', values: [label] })
-        else problems.push({ path: `${path}.matchLabels["${key}"]`, message: `${path}.matchLabels["${key}"] is ${kindOf(label)}; expected a string` })
+        else problems.push({ path: `${path}.matchLabels["${key}"]`, message: `${path}.matchLabels["${key}"] is ${typeName(label)}; expected a string` })
       }
     }
   }
   if (matchExpressions !== undefined && matchExpressions !== null) {
     if (!Array.isArray(matchExpressions)) {
-      problems.push({ path: `${path}.matchExpressions`, message: `${path}.matchExpressions is ${kindOf(matchExpressions)}; expected a list` })
+      problems.push({ path: `${path}.matchExpressions`, message: `${path}.matchExpressions is ${typeName(matchExpressions)}; expected a list` })
     } else {
       for (const [index, entry] of matchExpressions.entries()) {
         const read = readRequirement(entry, `${path}.matchExpressions[${index}]`)
@@ -78,16 +79,16 @@ export function readLabelSelector (value: unknown, path: string): { readonly sel
 
 function readRequirement (value: unknown, path: string): { readonly requirement: Requirement } | { readonly problem: SelectorProblem } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { problem: { path, message: `${path} is ${kindOf(value)}; expected {key, operator, values}` } }
+    return { problem: { path, message: `${path} is ${typeName(value)}; expected {key, operator, values}` } }
   }
   const { key, operator, values } = value as { key?: unknown, operator?: unknown, values?: unknown }
-  if (typeof key !== 'string' || key === '') return { problem: { path: `${path}.key`, message: `${path}.key is ${kindOf(key)}; expected a label key` } }
+  if (typeof key !== 'string' || key === '') return { problem: { path: `${path}.key`, message: `${path}.key is ${typeName(key)}; expected a label key` } }
   if (!OPERATORS.includes(operator as Operator)) {
     return { problem: { path: `${path}.operator`, message: `${path}.operator ${JSON.stringify(operator) ?? 'undefined'} is not one of ${OPERATORS.join(', ')}` } }
   }
   const list = values === undefined || values === null ? [] : values
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
-    return { problem: { path: `${path}.values`, message: `${path}.values is ${kindOf(values)}; expected a list of strings` } }
+    return { problem: { path: `${path}.values`, message: `${path}.values is ${typeName(values)}; expected a list of strings` } }
   }
   const problem = operatorProblem(operator as Operator, list.length)
   if (problem !== undefined) return { problem: { path: `${path}.values`, message: `${path}.values: ${operator as string} ${problem}` } }
@@ -252,14 +253,4 @@ function list (names: readonly string[]): string {
 
 function failed (path: string, message: string): { readonly selector: LabelMatcher, readonly problems: readonly SelectorProblem[] } {
   return { selector: NOTHING, problems: [{ path, message }] }
-}
-
-function kindOf (value: unknown): string {
-  if (value === undefined) return 'missing'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}...` : value)}`
-  if (typeof value === 'number') return `the number ${value}`
-  if (typeof value === 'boolean') return `${value}`
-  return 'an object'
 }

@@ -1,6 +1,7 @@
 import type { Static, TObject } from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
 import type { SharedSettings } from './policy.ts'
+import { wrongTypes, type Expected } from './read.ts'
 import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
 
 /**
@@ -45,6 +46,12 @@ interface RuleBase<S extends TObject, C> {
 export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
   readonly type: 'validate'
   readonly defaultAction: Action
+  /**
+   * The fields `check` reads and the type each must have (read.ts wrongTypes: `[]` every list
+   * element, `{}` every map value). A field of another type is a finding of the rule's own,
+   * reported before what `check` finds; `check` itself reads leniently (absent on wrong type).
+   */
+  readonly fields?: Readonly<Record<string, Expected>>
   /** On DELETE, `object` is the object being deleted. */
   check (object: KubeObject, context: ReviewContext, settings: C): readonly Finding[]
 }
@@ -62,7 +69,10 @@ export type MutationRule = MutationRuleSpec<TObject, unknown>
 export type Rule = ValidationRule | MutationRule
 
 export function defineRule<S extends TObject, C> (spec: ValidationRuleSpec<S, C> | MutationRuleSpec<S, C>): Rule {
-  return spec as unknown as Rule
+  if (spec.type !== 'validate' || spec.fields === undefined) return spec as unknown as Rule
+  const { fields, check } = spec
+  const typed: ValidationRuleSpec<S, C> = { ...spec, check: (object, context, settings) => [...wrongTypes(object, fields), ...check(object, context, settings)] }
+  return typed as unknown as Rule
 }
 
 /** Thrown by `compile` for a setting that the schema accepts but that makes no sense (a bad CIDR). */

@@ -17,6 +17,7 @@ export const egressIpSelector = defineRule({
   kinds: EGRESS_IP_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object' },
   summary: 'a namespaceSelector that selects every namespace, all but a few named ones, or every namespace lacking some label',
   settings: Type.Object({}),
   defaults: {},

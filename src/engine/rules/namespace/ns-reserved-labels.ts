@@ -27,6 +27,7 @@ export const nsReservedLabels = defineRule({
   kinds: NAMESPACE_KIND,
   operations: ['CREATE', 'UPDATE'],
   defaultAction: 'deny',
+  fields: { metadata: 'object', 'metadata.labels': 'object', 'metadata.labels{}': 'string' },
   judgesChanges: true,
   guardsExemptions: true,
   summary: `setting, changing or removing a label that switches netguard off (${IGNORE_LABEL}, ${RUN_LEVEL_LABEL}) or decides an exemption or exception, by anyone not exempt`,

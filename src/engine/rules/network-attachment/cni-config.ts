@@ -2,7 +2,7 @@ import { canonicalJson, decodeGo, parseRawJson, type GoJsonProblem } from '../..
 import { AddressSet } from '../../net/address-set.ts'
 import { CNI_CONFIG } from './cni-types.ts'
 import { readIpam, readOvnSubnets, readPluginArgs, type AddressPlan, type ConfigProblem, type IpamRange } from './ipam.ts'
-import { asList, asObject, asText, stableJson, type JsonObject } from './json.ts'
+import { asList, asObject, asText, stableJson, type JsonObject } from '../../read.ts'
 
 export type { ConfigProblem, IpamRange } from './ipam.ts'
 

@@ -1,5 +1,5 @@
 import { AddressSet, parseAddress, parseCidr, type Cidr } from '../../net/address-set.ts'
-import { asList, asObject, asText, shown, type JsonObject } from './json.ts'
+import { asList, asObject, asText, shown, type JsonObject } from '../../read.ts'
 
 /** Something in spec.config that netguard could not read, with the field it is in. */
 export interface ConfigProblem {

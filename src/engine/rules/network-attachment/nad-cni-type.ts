@@ -8,7 +8,7 @@ import {
   PerNamespaceSchema, type Allowance, type DangerousSetting
 } from './allowances.ts'
 import type { CniPlugin } from './cni-config.ts'
-import { asObject, shown, type JsonObject } from './json.ts'
+import { asObject, shown, type JsonObject } from '../../read.ts'
 import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** Why a plugin type is refused by default, where there is more to say than "not allowed". */

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { clusterObjects, holderOf, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
@@ -29,11 +30,11 @@ export const nadIpamOverlap = defineRule({
   check (object, context, { whenUnknown }) {
     const config = nadConfig(object)
     if (config.pool.isEmpty) return []
-    const namespace = context.namespace ?? object.metadata?.namespace
+    const namespace = context.namespace ?? metaOf(object).namespace
     const found = clusterObjects(context, NAD_KIND[0], whenUnknown)
     if ('unknown' in found) return [found.unknown]
     const others = found.objects.filter((other) =>
-      other.metadata?.namespace !== namespace && !sameObject(other, object) && nadConfig(other).pool.overlaps(config.pool))
+      metaOf(other).namespace !== namespace && !sameObject(other, object) && nadConfig(other).pool.overlaps(config.pool))
     if (others.length === 0) return []
     const findings: Finding[] = []
     for (const range of config.plugins.flatMap((plugin) => plugin.ranges)) {

@@ -6,7 +6,7 @@ import {
   allowancesIn, allowsVlan, baseline, compilePerNamespace, compileVlans, describeVlans, offer, PerNamespaceSchema, VlansSchema,
   type Allowance
 } from './allowances.ts'
-import { asList, asObject, asText, shown } from './json.ts'
+import { asList, asObject, asText, shown } from '../../read.ts'
 import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** VLAN id fields: bridge and sriov `vlan`, the vlan plugin's `vlanId`, OVN-Kubernetes localnet `vlanID`. */

@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { asksForLabel, describeReach, isOpenEnded, namespaceReach, readLabelSelector } from '../../label-selector.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { directedRules, NETWORK_POLICY_KIND, type Direction } from './network-policy.ts'
+import { directedRules, type Direction, NETWORK_POLICY_KIND, PEER_FIELDS } from './network-policy.ts'
 
 const REACH = { Ingress: 'admits every pod there', Egress: 'allows egress to every pod there' } as const
 const FIX = 'select the namespaces by name (kubernetes.io/metadata.name In [...]) or by a label only they carry, or add a podSelector'
@@ -20,6 +20,7 @@ export const netpolAllNamespaces = defineRule({
   kinds: NETWORK_POLICY_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'warn',
+  fields: PEER_FIELDS,
   summary: 'a peer whose namespaceSelector selects every namespace (or all but a few, or every one lacking a label) without a podSelector that names pods',
   settings: Type.Object({
     directions: Type.Optional(Type.Array(Type.Enum(['Ingress', 'Egress']), { description: 'rule directions to check: Ingress (from) and/or Egress (to)' }))

@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import type { NetworkPolicy } from '../../../kube/types.ts'
 import { asksForLabel, readLabelSelector } from '../../label-selector.ts'
+import { metaOf } from '../../read.ts'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { namespaceOf, NETWORK_POLICY_KIND } from './network-policy.ts'
@@ -24,7 +25,7 @@ export const netpolEmptyPodSelector = defineRule({
   check (object, context, allowedNames) {
     const { selector, problems } = readLabelSelector((object as NetworkPolicy).spec?.podSelector, 'spec.podSelector')
     if (problems.length > 0) return problems.map(({ path, message }) => ({ path, message, fix: 'write a label selector the API server accepts' }))
-    if (asksForLabel(selector) || allowedNames.matches(object.metadata?.name ?? '')) return []
+    if (asksForLabel(selector) || allowedNames.matches(metaOf(object).name ?? '')) return []
     const what = selector.requirements.length === 0 ? 'is empty' : 'only excludes labels'
     return [{
       path: 'spec.podSelector',

@@ -1,6 +1,6 @@
 import { decodeGo, goMap, goPointer, goSlice, goStruct, GO_ANY, GO_INT, GO_STRING, parseRawJson, type GoJsonProblem } from '../../go-json.ts'
 import { parseAddress, parseCidr, type Cidr } from '../../net/address-set.ts'
-import { asList, asObject, shown } from '../network-attachment/json.ts'
+import { asList, asObject, shown } from '../../read.ts'
 
 /** Multus: the extra networks a pod asks for. */
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks'

@@ -25,9 +25,10 @@ t.test('NS-RESERVED-LABELS: setting, changing or removing netguard.io/ignore or 
   t.same(messages('NS-RESERVED-LABELS', namespace('shop', { team: 'b', 'openshift.io/run-level': '1' }), { operation: 'UPDATE', oldObject: before }), [], 'kept as it was')
   t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'netguard.io/ignore': 'true' }), ADMIN), [], 'exempt groups may')
   t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'netguard.io/ignore': 7 })), [
+    'metadata.labels["netguard.io/ignore"] is the number 7; expected a string',
     'setting metadata.labels["netguard.io/ignore"] to "7" is reserved to exempt users and groups: netguard\'s webhooks skip a namespace that carries it'
-  ], 'a value of the wrong type is still a value')
-  t.same(messages('NS-RESERVED-LABELS', namespace('shop', 'x' as unknown as Record<string, unknown>)), [])
+  ], 'a value of the wrong type is a finding, and still a value')
+  t.same(messages('NS-RESERVED-LABELS', namespace('shop', 'x' as unknown as Record<string, unknown>)), ['metadata.labels is the string "x"; expected an object'])
 })
 
 t.test('NS-RESERVED-LABELS: an exempt namespace name is no pass', async (t) => {

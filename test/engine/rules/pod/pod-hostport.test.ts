@@ -8,7 +8,10 @@ const ports = (...list: unknown[]) => ({ spec: { containers: [{ name: 'app', por
 
 t.test('container ports without hostPort pass', async (t) => {
   t.same(found(workload('Pod', ports({ containerPort: 8080 }, { containerPort: 9090, hostPort: 0 }))), [])
-  t.same(found(workload('Pod', { spec: { containers: [{ name: 'app' }, 'junk'], initContainers: 'junk' } })), [])
+  t.same(found(workload('Pod', { spec: { containers: [{ name: 'app' }, 'junk'], initContainers: 'junk' } })).map((violation) => violation.message), [
+    'spec.containers[1] is the string "junk"; expected an object',
+    'spec.initContainers is the string "junk"; expected a list'
+  ], 'wrong types are findings of their own, never a crash')
 })
 
 t.test('any hostPort is denied, in every workload kind, at its path', async (t) => {

@@ -38,7 +38,7 @@ t.test('names are comma-separated, case-insensitive and without trailing dot; ea
 t.test('new names, no annotation and the object itself pass', async (t) => {
   t.same(found(service('mine', { [HOSTNAME]: 'new.example.com' })), [])
   t.same(found(service('mine', undefined)), [])
-  t.same(found(service('mine', { [HOSTNAME]: 42 })), [])
+  t.match(found(service('mine', { [HOSTNAME]: 42 })), [{ message: `metadata.annotations["${HOSTNAME}"] is the number 42; expected a string` }])
   t.same(found(service('www', { [HOSTNAME]: 'www.example.com' }, 'web')), [], 'an update of the owner')
 })
 
