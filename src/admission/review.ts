@@ -102,11 +102,18 @@ export function reviewSummary (point: ReviewPoint, outcome: ReviewOutcome, durat
     operation: subject.operation,
     verdict: decision.allowed ? 'allowed' : 'denied',
     rules: [...new Set([...decision.violations, ...decision.changes].map((found) => found.ruleId))],
+    ...adminDetails(decision),
     mode: decision.mode,
     dryRun: subject.dryRun,
     patched: outcome.response.response.patch !== undefined,
     durationMs: Math.round(durationMs * 1000) / 1000
   }
+}
+
+/** What the deny message keeps from the requester (Finding.detail), for the admin's log line. */
+function adminDetails (decision: Decision): { details?: { rule: string, field: string, detail: string }[] } {
+  const details = decision.violations.flatMap(({ ruleId, path, detail }) => detail === undefined ? [] : [{ rule: ruleId, field: path, detail }])
+  return details.length > 0 ? { details } : {}
 }
 
 /**

@@ -125,6 +125,7 @@ export function defineAnnotationRule (spec: { readonly id: string, readonly kind
     kinds: spec.kinds,
     operations: CONTENT_OPERATIONS,
     defaultAction: 'off',
+    fields: { metadata: 'object', 'metadata.annotations': 'object', 'metadata.annotations{}': 'string' },
     summary: spec.summary,
     settings: AnnotationSettingsSchema,
     defaults: ANNOTATION_DEFAULTS,

@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
-import type { Labels } from './selector-settings.ts'
+import type { Labels } from './label-selector.ts'
+import { metaOf } from './read.ts'
 import type { Finding, ReviewContext } from './types.ts'
 
 export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }
@@ -63,9 +64,22 @@ export function holdersByClaim (objects: readonly KubeObject[], claimsOf: (objec
   return index
 }
 
+/**
+ * How a message names the holder of a claim: by name when it is in the requester's namespace,
+ * only as "a <Kind> in another namespace" (or "another <Kind>") otherwise. A tenant learns that a
+ * host, address or range is taken, never whose; `full` names it for the admin (Finding.detail).
+ */
+export function holderOf (holder: KubeObject, kind: string, context: ReviewContext): { readonly named: string, readonly full: string } {
+  const { name = '', namespace } = metaOf(holder)
+  if (namespace === undefined) return { named: `another ${kind}`, full: `${kind} ${name}` }
+  const named = namespace === context.namespace ? `${kind} ${name} in this namespace` : `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} in another namespace`
+  return { named, full: `${kind} ${namespace}/${name}` }
+}
+
 /** True when two objects are the same object (an UPDATE sees its own earlier version in the cache). */
 export function sameObject (a: KubeObject, b: KubeObject): boolean {
-  return a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace
+  const [one, other] = [metaOf(a), metaOf(b)]
+  return one.name === other.name && one.namespace === other.namespace
 }
 
 /**
@@ -76,11 +90,11 @@ export function sameObject (a: KubeObject, b: KubeObject): boolean {
 export function namespaceLabels (context: ReviewContext, object?: KubeObject): Labels | undefined {
   if (context.kind.group === '' && context.kind.kind === 'Namespace') {
     const own = context.operation === 'CREATE' ? object : context.oldObject
-    if (own !== undefined) return own.metadata?.labels ?? {}
+    if (own !== undefined) return metaOf(own).labels
   }
   const name = context.namespace
   if (name === undefined) return undefined
   // Every ClusterView files a Namespace under its own name (the contract in types.ts).
   const [namespace] = context.cluster?.list(NAMESPACE_KIND_REF, name) ?? []
-  return namespace === undefined ? undefined : namespace.metadata?.labels ?? {}
+  return namespace === undefined ? undefined : metaOf(namespace).labels
 }

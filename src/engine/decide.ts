@@ -39,7 +39,9 @@ export function decide (violations: readonly Violation[], changes: readonly Chan
   if (violations.length > 0 || changes.length > 0) {
     auditAnnotations.mode = mode
     if (violations.length > 0) {
-      auditAnnotations.violations = JSON.stringify(violations.map(({ ruleId, action, path }) => ({ rule: ruleId, action, field: path })))
+      // The admin-only detail (who holds a host or range) goes here and to the log, never to the client.
+      auditAnnotations.violations = JSON.stringify(violations.map(({ ruleId, action, path, detail }) =>
+        ({ rule: ruleId, action, field: path, ...(detail === undefined ? {} : { detail }) })))
     }
     if (changes.length > 0) {
       auditAnnotations.mutations = JSON.stringify(changes.map(({ ruleId, action }) => ({ rule: ruleId, action: enforcing ? action : 'audit' })))

@@ -1,32 +1,29 @@
 import { isDeepStrictEqual } from 'node:util'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { parseFieldPath, valueAt } from './field-path.ts'
-import { findException } from './match.ts'
-import type { CompiledPolicy, ConfiguredRule } from './policy.ts'
+import { findException, waives } from './match.ts'
+import type { CompiledPolicy } from './policy.ts'
 import type { MutationRule, ValidationRule } from './rule.ts'
-import type { Change, Finding, ReviewContext, ReviewPoint, RuleResult, Subject, Violation } from './types.ts'
+import type { Change, ExemptBy, Finding, ReviewContext, ReviewPoint, RuleResult, Subject, Violation } from './types.ts'
 
-// The two loops a review runs, one per webhook. Exemption and the verdict are review.ts's; here
-// each rule that applies is run (or waived by an exception) and what it made of the subject is
-// recorded, one RuleResult per rule.
-
-/** The rules of a point that look at the subject (its kind, its operation, not switched off), by ID. */
-export function applicableRuleIds (policy: CompiledPolicy, subject: Subject, point: ReviewPoint): string[] {
-  const configured: readonly ConfiguredRule<ValidationRule | MutationRule, string>[] =
-    (point === 'validate' ? policy.validations : policy.mutations).get(kindKey(subject.kind)) ?? []
-  return configured.filter(({ rule, action }) => action !== 'off' && rule.operations.includes(subject.operation)).map(({ rule }) => rule.id)
-}
+// The two loops a review runs, one per webhook. The verdict is review.ts's; here each rule that
+// applies is run, or waived (by the subject's exemption or an exception), and what it made of the
+// subject is recorded, one RuleResult per rule.
 
 /**
  * Runs the validation rules that apply. On DELETE the object examined is the one being deleted,
  * and only rules that declare DELETE look at it. Pure: the result depends on the arguments only.
  */
-export function runValidations (subject: Subject, policy: CompiledPolicy, results: RuleResult[]): Violation[] {
+export function runValidations (subject: Subject, policy: CompiledPolicy, exemption: ExemptBy | undefined, results: RuleResult[]): Violation[] {
   const object = subject.operation === 'DELETE' ? subject.oldObject : subject.object
-  if (object === undefined) return []
   const violations: Violation[] = []
   for (const { rule, action, settings } of policy.validations.get(kindKey(subject.kind)) ?? []) {
     if (action === 'off' || !rule.operations.includes(subject.operation)) continue
+    if (waives(exemption, rule)) {
+      results.push({ ruleId: rule.id, point: 'validate', status: 'skip', exemptBy: exemption })
+      continue
+    }
+    if (object === undefined) continue
     const exception = findException(rule.id, subject, policy)
     if (exception !== undefined) {
       results.push({ ruleId: rule.id, point: 'validate', status: 'skip', exception })
@@ -119,11 +116,15 @@ export interface MutationResult {
  * Runs the mutation rules that apply, each on the object as the rules before it left it. Changes
  * whose action is `audit` are reported but not applied.
  */
-export function runMutations (object: KubeObject, subject: Subject, policy: CompiledPolicy, results: RuleResult[]): MutationResult {
+export function runMutations (object: KubeObject, subject: Subject, policy: CompiledPolicy, exemption: ExemptBy | undefined, results: RuleResult[]): MutationResult {
   let current = object
   const changes: Change[] = []
   for (const { rule, action, settings } of policy.mutations.get(kindKey(subject.kind)) ?? []) {
     if (action === 'off' || !rule.operations.includes(subject.operation)) continue
+    if (waives(exemption, rule)) {
+      results.push({ ruleId: rule.id, point: 'mutate', status: 'skip', exemptBy: exemption })
+      continue
+    }
     const exception = findException(rule.id, subject, policy)
     if (exception !== undefined) {
       results.push({ ruleId: rule.id, point: 'mutate', status: 'skip', exception })

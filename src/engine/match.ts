@@ -1,19 +1,27 @@
 import { namespaceLabels } from './cluster.ts'
-import type { LabelMatcher } from './selector-settings.ts'
+import type { LabelMatcher } from './label-selector.ts'
 import type { CompiledPolicy } from './policy.ts'
 import type { ExemptBy, Subject } from './types.ts'
 
 /**
- * Why the subject skips every rule, if it does, its namespace first: a system namespace or
- * netguard's own, a namespace whose labels match the exemption selector, then a trusted user or
- * group. A Namespace being created is matched by its own labels; unknown labels never exempt.
+ * Why the subject skips rules, if it does. An exempt user or group skips every rule; an exempt
+ * namespace (by name, or by labels matching an exemption selector) skips every rule but those that
+ * guard what namespace exemptions rest on (Rule.guardsExemptions): a tenant may create
+ * `kube-evil`, or label its namespace. Identity first, so an exempt admin is held by no guard.
+ * A Namespace being created is matched by its own labels; unknown labels never exempt.
  */
 export function exemptionOf (subject: Subject, policy: CompiledPolicy): ExemptBy | undefined {
   const { exemptions } = policy
-  if (subject.namespace !== undefined && exemptions.namespaces.matches(subject.namespace)) return 'namespace'
-  if (selects(exemptions.namespaceSelector, subject) === true) return 'namespaceSelector'
   if (exemptions.users.matches(subject.user.username)) return 'user'
-  return subject.user.groups.some((group) => exemptions.groups.matches(group)) ? 'group' : undefined
+  if (subject.user.groups.some((group) => exemptions.groups.matches(group))) return 'group'
+  if (subject.namespace !== undefined && exemptions.namespaces.matches(subject.namespace)) return 'namespace'
+  return exemptions.namespaceSelectors.some((selector) => selects(selector, subject) === true) ? 'namespaceSelector' : undefined
+}
+
+/** Whether an exemption waives this rule: an identity waives every rule, a namespace all but the guards. */
+export function waives (exemption: ExemptBy | undefined, rule: { readonly guardsExemptions?: boolean }): boolean {
+  if (exemption === undefined) return false
+  return exemption === 'user' || exemption === 'group' || rule.guardsExemptions !== true
 }
 
 /** The exception that waives a rule for this subject, if one is in force. */

@@ -1,7 +1,9 @@
 import type { GlobSet } from './glob.ts'
-import type { LabelMatcher } from './selector-settings.ts'
-import type { MutationRule, SharedSettings, ValidationRule } from './rule.ts'
+import type { LabelMatcher } from './label-selector.ts'
+import type { Exemptions, MutationRule, SharedSettings, ValidationRule } from './rule.ts'
 import type { Action, Mode, MutationAction } from './types.ts'
+
+export type { Exemptions }
 
 /** A policy after load: validated, merged across files, compiled and frozen. */
 export interface CompiledPolicy {
@@ -23,14 +25,6 @@ export interface ConfiguredRule<R, A> {
   readonly rule: R
   readonly action: A
   readonly settings: unknown
-}
-
-export interface Exemptions {
-  readonly namespaces: GlobSet
-  readonly users: GlobSet
-  readonly groups: GlobSet
-  /** Namespaces whose labels match this are exempt too (labels come from ReviewContext.cluster). */
-  readonly namespaceSelector: LabelMatcher | undefined
 }
 
 export interface CompiledException {

@@ -1,6 +1,6 @@
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import { decide, type Decision } from './decide.ts'
-import { applicableRuleIds, runMutations, runValidations } from './evaluate.ts'
+import { runMutations, runValidations } from './evaluate.ts'
 import { exemptionOf } from './match.ts'
 import type { CompiledPolicy } from './policy.ts'
 import type { ExemptBy, Mode, ReviewPoint, RuleResult, Subject } from './types.ts'
@@ -13,7 +13,10 @@ export interface Review {
    * in enforce mode, with a change to make), else the subject's own.
    */
   readonly object: KubeObject | undefined
-  /** What exempted the subject from every rule; undefined when the rules looked at it. */
+  /**
+   * What exempted the subject: an exempt user or group waives every rule, an exempt namespace every
+   * rule but the guards of exemptions (see match.ts); undefined when no exemption applies.
+   */
   readonly exemption: ExemptBy | undefined
   /** One result per rule that applies to the subject, in catalog order (mutation rules first). */
   readonly rules: readonly RuleResult[]
@@ -28,15 +31,11 @@ export function review (subject: Subject, policy: CompiledPolicy, point: ReviewP
   const rules: RuleResult[] = []
   if (subject.subResource !== undefined) return { decision: decide([], [], mode), object: subject.object, exemption: undefined, rules }
   const exemption = exemptionOf(subject, policy)
-  if (exemption !== undefined) {
-    for (const ruleId of applicableRuleIds(policy, subject, point)) rules.push({ ruleId, point, status: 'skip', exemptBy: exemption })
-    return { decision: decide([], [], mode), object: subject.object, exemption, rules }
-  }
   if (point === 'validate') {
-    return { decision: decide(runValidations(subject, policy, rules), [], mode), object: subject.object, exemption, rules }
+    return { decision: decide(runValidations(subject, policy, exemption, rules), [], mode), object: subject.object, exemption, rules }
   }
   if (subject.object === undefined) return { decision: decide([], [], mode), object: undefined, exemption, rules }
-  const mutation = runMutations(subject.object, subject, policy, rules)
+  const mutation = runMutations(subject.object, subject, policy, exemption, rules)
   const decision = decide([], mutation.changes, mode)
   return { decision, object: decision.patch ? mutation.object : subject.object, exemption, rules }
 }

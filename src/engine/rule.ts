@@ -1,5 +1,8 @@
 import type { Static, TObject } from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
+import type { GlobSet } from './glob.ts'
+import type { LabelMatcher } from './label-selector.ts'
+import { wrongTypes, type Expected } from './read.ts'
 import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
 
 /**
@@ -21,6 +24,11 @@ interface RuleBase<S extends TObject, C> {
    */
   readonly judgesChanges?: boolean
   /**
+   * The rule guards what exemptions by namespace rest on (the labels and names that make a
+   * namespace exempt): an exempt namespace does not skip it, only exempt users and groups do.
+   */
+  readonly guardsExemptions?: boolean
+  /**
    * Kinds of other objects the rule compares against (`context.cluster`); the server keeps an
    * informer cache of each. Namespaces are always known: every namespace selector needs them.
    */
@@ -39,6 +47,12 @@ interface RuleBase<S extends TObject, C> {
 export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
   readonly type: 'validate'
   readonly defaultAction: Action
+  /**
+   * The fields `check` reads and the type each must have (read.ts wrongTypes: `[]` every list
+   * element, `{}` every map value). A field of another type is a finding of the rule's own,
+   * reported before what `check` finds; `check` itself reads leniently (absent on wrong type).
+   */
+  readonly fields?: Readonly<Record<string, Expected>>
   /** On DELETE, `object` is the object being deleted. */
   check (object: KubeObject, context: ReviewContext, settings: C): readonly Finding[]
 }
@@ -56,7 +70,10 @@ export type MutationRule = MutationRuleSpec<TObject, unknown>
 export type Rule = ValidationRule | MutationRule
 
 export function defineRule<S extends TObject, C> (spec: ValidationRuleSpec<S, C> | MutationRuleSpec<S, C>): Rule {
-  return spec as unknown as Rule
+  if (spec.type !== 'validate' || spec.fields === undefined) return spec as unknown as Rule
+  const { fields, check } = spec
+  const typed: ValidationRuleSpec<S, C> = { ...spec, check: (object, context, settings) => [...wrongTypes(object, fields), ...check(object, context, settings)] }
+  return typed as unknown as Rule
 }
 
 /** Thrown by `compile` for a setting that the schema accepts but that makes no sense (a bad CIDR). */
@@ -75,6 +92,19 @@ export const CONTENT_OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE']
 /** Settings outside any one rule, passed to every rule's `compile` and read by the reconciler. */
 export interface SharedSettings {
   readonly isolation: IsolationSettings
+  /** The policy's exemptions, for the rules that guard what they rest on (NS-RESERVED-LABELS, NS-EXEMPT-NAME). */
+  readonly exemptions: Exemptions
+  /** The exceptions' namespace selectors: their label keys decide where an exception applies. */
+  readonly exceptionSelectors: readonly LabelMatcher[]
+}
+
+/** Who and what skips the rules (a policy's `spec.exemptions`, compiled). */
+export interface Exemptions {
+  readonly namespaces: GlobSet
+  readonly users: GlobSet
+  readonly groups: GlobSet
+  /** Namespaces whose labels match one of these are exempt too (labels come from ReviewContext.cluster). */
+  readonly namespaceSelectors: readonly LabelMatcher[]
 }
 
 /** Which namespaces are isolated, and the NetworkPolicies the reconciler keeps in each. */

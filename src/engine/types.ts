@@ -97,6 +97,12 @@ export interface Finding {
   readonly fix: string
   /** A finding may ask for a milder action than the rule's (e.g. a weak key only warns). */
   readonly action?: 'warn' | 'audit'
+  /**
+   * For the admin only: what the message must not tell the requester, such as which object in
+   * another namespace holds a host or an address. It goes to the audit annotations and the log
+   * line, never into a deny message, a warning or a report a tenant reads.
+   */
+  readonly detail?: string
 }
 
 export interface Violation extends Omit<Finding, 'action'> {

@@ -150,17 +150,6 @@ export interface EgressIP extends KubeObject {
   }
 }
 
-/**
- * True for a selector that selects everything: `{}`, or empty `matchLabels` and
- * `matchExpressions`. An absent (or null) selector is not a selector and returns false.
- */
-export function selectsEverything (selector: unknown): boolean {
-  if (typeof selector !== 'object' || selector === null) return false
-  const { matchLabels, matchExpressions } = selector as LabelSelector
-  const noLabels = matchLabels === undefined || matchLabels === null || Object.keys(matchLabels).length === 0
-  const noExpressions = !Array.isArray(matchExpressions) || matchExpressions.length === 0
-  return noLabels && noExpressions
-}
 /** OpenShift Route (route.openshift.io/v1). */
 export interface RouteTls {
   /** edge | reencrypt | passthrough */

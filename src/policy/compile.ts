@@ -1,5 +1,5 @@
 import { compileGlobs } from '../engine/glob.ts'
-import { compileLabelSelector, type LabelMatcher } from '../engine/selector-settings.ts'
+import { compileLabelSelector, type LabelMatcher } from '../engine/label-selector.ts'
 import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
 import { RULES } from '../engine/rules/index.ts'
 import { SettingError, type IsolationSettings, type MutationRule, type ValidationRule } from '../engine/rule.ts'
@@ -120,7 +120,14 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   const namespaces = [...(namespacesNamed ? exempt.namespaces : DEFAULT_EXEMPT_NAMESPACES), ownNamespace]
   // netguard's own service accounts (the reconciler among them) must never be blocked by netguard.
   const users = [...exempt.users, `system:serviceaccount:${ownNamespace}:*`]
-  const shared = { isolation: isolation?.value ?? DEFAULT_ISOLATION }
+  const exemptions = {
+    namespaces: compileGlobs(namespaces),
+    users: compileGlobs(users),
+    groups: compileGlobs(exempt.groups),
+    namespaceSelectors: exemptSelectors
+  }
+  const exceptionSelectors = exceptions.flatMap((exception) => exception.namespaceSelector ?? [])
+  const shared = { isolation: isolation?.value ?? DEFAULT_ISOLATION, exemptions, exceptionSelectors }
   const validations = new Map<string, ConfiguredRule<ValidationRule, Action>[]>()
   const mutations = new Map<string, ConfiguredRule<MutationRule, MutationAction>[]>()
   for (const rule of RULES) {
@@ -146,23 +153,13 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   return deepFreeze({
     mode: mode?.value ?? 'enforce',
     allowExistingViolations: existing?.value ?? true,
-    exemptions: {
-      namespaces: compileGlobs(namespaces),
-      users: compileGlobs(users),
-      groups: compileGlobs(exempt.groups),
-      namespaceSelector: anyOf(exemptSelectors)
-    },
+    exemptions,
     exceptions,
     validations,
     mutations,
     shared,
     sources: [...new Set(documents.map(({ document }) => document.file))]
   })
-}
-
-function anyOf (matchers: readonly LabelMatcher[]): LabelMatcher | undefined {
-  if (matchers.length <= 1) return matchers[0]
-  return { matches: (labels) => matchers.some((matcher) => matcher.matches(labels)) }
 }
 
 function append<T> (map: Map<string, T[]>, key: string, value: T): void {

@@ -1,4 +1,5 @@
 import type { KubeObject, LabelSelector } from '../kube/types.ts'
+import { canonicalSelector } from '../engine/label-selector.ts'
 
 /** What it takes to bring one NetworkPolicy to its desired state. */
 export type ReconcileAction =
@@ -91,11 +92,5 @@ function normalRule (peers: readonly Peer[] | undefined, rule: Rule): unknown {
 }
 
 function normalSelector (selector: LabelSelector | undefined): unknown {
-  if (selector === undefined) return undefined
-  return {
-    matchLabels: Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
-    matchExpressions: (selector.matchExpressions ?? [])
-      .map((expression) => ({ key: expression.key, operator: expression.operator, values: [...expression.values ?? []].sort() }))
-      .sort((a, b) => `${a.key ?? ''}\0${a.operator ?? ''}`.localeCompare(`${b.key ?? ''}\0${b.operator ?? ''}`))
-  }
+  return selector === undefined ? undefined : canonicalSelector(selector)
 }

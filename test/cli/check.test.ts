@@ -59,7 +59,8 @@ t.test('NETGUARD_MODE sets the mode when --mode does not', async (t) => {
 t.test('--user and --group reach exemptions', async (t) => {
   const manifest = 'apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec: {type: NodePort}\n'
   t.equal((await check(['-f', '-', '--group', 'system:masters'], manifest)).code, 0)
-  t.equal((await check(['-f', '-', '--user', 'system:serviceaccount:kube-system:x'], manifest)).code, 0)
+  t.equal((await check(['-f', '-', '--user', 'system:serviceaccount:kube-system:replicaset-controller'], manifest)).code, 0)
+  t.equal((await check(['-f', '-', '--user', 'system:serviceaccount:openshift-gitops:openshift-gitops-argocd-application-controller'], manifest)).code, 1, 'GitOps is judged')
   t.equal((await check(['-f', '-', '--user', 'bob', '--group', 'dev'], manifest)).code, 1)
 })
 

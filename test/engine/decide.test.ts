@@ -53,3 +53,17 @@ t.test('annotation keys are plain names without a slash', async (t) => {
   const keys = Object.keys(decide([violation('A', 'deny')], [patchChange], 'enforce').auditAnnotations)
   t.ok(keys.every((key) => !key.includes('/') && key.length <= 63), keys.join(','))
 })
+
+t.test('the admin-only detail goes to the audit annotations, never to the deny message or a warning', async (t) => {
+  const held = { ...violation('ROUTE-HOST-OWNERSHIP', 'deny', 'spec.host a.example.com: the host is already claimed by a Route in another namespace'), detail: 'held by Route bank/www' }
+  const warned = { ...violation('SVC-EXTERNAL-DNS-UNIQUE', 'warn', 'taken'), detail: 'held by Service web/www' }
+  for (const mode of ['enforce', 'audit'] as const) {
+    const decision = decide([held, warned], [], mode)
+    t.same(JSON.parse(decision.auditAnnotations.violations ?? ''), [
+      { rule: 'ROUTE-HOST-OWNERSHIP', action: 'deny', field: 'spec.x', detail: 'held by Route bank/www' },
+      { rule: 'SVC-EXTERNAL-DNS-UNIQUE', action: 'warn', field: 'spec.x', detail: 'held by Service web/www' }
+    ], mode)
+    const client = [denyMessage(decision.denials), ...decision.warnings].join('\n')
+    t.notMatch(client, /bank|web\/www|held by/, `${mode}: the client sees neither holder`)
+  }
+})

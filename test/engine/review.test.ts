@@ -43,6 +43,19 @@ t.test('an exempt subject skips every rule that applies, saying why; the rules d
   t.equal(review(subject(nodePort, { namespace: 'kube-system' }), policy, 'validate').exemption, 'namespace')
 })
 
+t.test('an exempt namespace waives every rule but the guards of exemptions; an exempt user waives those too', async (t) => {
+  const policy = policyWith('exemptions: { namespaces: ["kube-*"], users: ["cluster-admin"] }')
+  const evil: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-evil', labels: { 'netguard.io/ignore': 'true' } } }
+  const byTenant = review(subject(evil), policy, 'validate')
+  t.equal(byTenant.exemption, 'namespace')
+  t.same(statuses(byTenant.rules), { 'NS-ISOLATION-OPTOUT': 'skip', 'NS-RESERVED-LABELS': 'fail', 'NS-EXEMPT-NAME': 'fail' }, 'the guards run in a namespace exempt by name')
+  t.equal(byTenant.decision.allowed, false)
+  const byAdmin = review(subject(evil, { username: 'cluster-admin' }), policy, 'validate')
+  t.equal(byAdmin.exemption, 'user')
+  t.ok(byAdmin.rules.every((result) => result.status === 'skip' && result.exemptBy === 'user'), 'an exempt user is held by no guard')
+  t.equal(byAdmin.decision.allowed, true)
+})
+
 t.test('a rule that throws is an error result whose violation keeps the rule\'s action: never a silent allow', async (t) => {
   const broken = defineRule({
     type: 'validate',
@@ -99,7 +112,9 @@ t.test('reviewAdmission: mutation, then validation of the patched object, as the
   t.same(both.object?.metadata?.labels, { 'netguard.io/isolation': 'default-deny' })
   t.same(both.rules.map((result) => `${result.point} ${result.ruleId} ${result.status}`), [
     'mutate NS-ISOLATION warn',
-    'validate NS-ISOLATION-OPTOUT pass'
+    'validate NS-ISOLATION-OPTOUT pass',
+    'validate NS-RESERVED-LABELS pass',
+    'validate NS-EXEMPT-NAME pass'
   ])
   t.same(both.decision.changes.map((change) => change.ruleId), ['NS-ISOLATION'])
   const exempt = reviewAdmission(subject(nodePort, { namespace: 'kube-system' }), policyWith())

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
+import { FieldReader, metaOf, shown } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 
 const KEY = 'allow-snippet-annotations'
@@ -26,14 +27,15 @@ export const cmNginxSnippets = defineRule({
   defaults: { configMaps: ['*/ingress-nginx-controller', '*/*-ingress-nginx-controller', '*/nginx-configuration'] },
   compile: (settings) => compileGlobs(settings.configMaps),
   check (object, context, configMaps) {
-    if (!configMaps.matches(`${context.namespace ?? ''}/${object.metadata?.name ?? ''}`)) return []
-    const data = object.data
-    if (typeof data !== 'object' || data === null || !(KEY in data)) return []
-    const value: unknown = (data as Record<string, unknown>)[KEY]
+    if (!configMaps.matches(`${context.namespace ?? ''}/${metaOf(object).name ?? ''}`)) return []
+    const reader = new FieldReader()
+    const data = reader.object(object.data, 'data')
+    if (data === undefined || !Object.hasOwn(data, KEY)) return [...reader.problems]
+    const value: unknown = data[KEY]
     if (typeof value === 'string' && FALSE.has(value.trim())) return []
     return [{
       path: PATH,
-      message: `${PATH} ${JSON.stringify(value)} lets Ingress annotations inject nginx configuration`,
+      message: `${PATH} ${shown(value)} lets Ingress annotations inject nginx configuration`,
       fix: `set ${KEY} to "false" or remove it (false is the default since ingress-nginx 1.9)`
     }]
   }

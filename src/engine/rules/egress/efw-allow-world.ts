@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { AddressSet } from '../../net/address-set.ts'
 import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/cidr-settings.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { EGRESS_FIREWALL_KINDS, firewallRules } from './egress.ts'
+import { EGRESS_FIREWALL_KINDS, FIREWALL_FIELDS, firewallRules } from './egress.ts'
 
 interface Allowance {
   readonly path: string
@@ -21,6 +21,7 @@ export const efwAllowWorld = defineRule({
   kinds: EGRESS_FIREWALL_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: FIREWALL_FIELDS,
   summary: 'Allow rules that together let egress through to a world-open range (0.0.0.0/0, ::/0, or more than a /8 of IPv4 or a /32 of IPv6)',
   settings: Type.Object({
     broadestAllowRange: Type.Optional(broadestRangeSchema('the Allow rules together may admit at most as many addresses as a prefix of this length'))

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { AddressSet, parseCidr, type Cidr } from '../../net/address-set.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { EGRESS_FIREWALL_KINDS, firewallRules, isSdnPolicy } from './egress.ts'
+import { EGRESS_FIREWALL_KINDS, FIREWALL_FIELDS, firewallRules, isSdnPolicy } from './egress.ts'
 
 const WORLDS = { 4: '0.0.0.0/0', 6: '::/0' } as const
 const WORLD_SETS = { 4: AddressSet.narrow([parseCidr(WORLDS[4]) as Cidr]), 6: AddressSet.narrow([parseCidr(WORLDS[6]) as Cidr]) }
@@ -18,6 +18,7 @@ export const efwDefaultDeny = defineRule({
   kinds: EGRESS_FIREWALL_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'warn',
+  fields: FIREWALL_FIELDS,
   summary: 'the rule list does not end with a deny of everything (0.0.0.0/0, and ::/0 where IPv6 is in use)',
   settings: Type.Object({
     ipv6: Type.Optional(Type.Enum(['always', 'when-used', 'never'], {

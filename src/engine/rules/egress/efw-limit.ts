@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding, ReviewContext } from '../../types.ts'
-import { EGRESS_FIREWALL_KINDS, firewallRules, isSdnPolicy, type FirewallRule } from './egress.ts'
+import { EGRESS_FIREWALL_KINDS, FIREWALL_FIELDS, type FirewallRule, firewallRules, isSdnPolicy } from './egress.ts'
 
 /** A DNS name, optionally behind one leading `*.` (OVN-Kubernetes' own pattern). */
 const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.?$/
@@ -18,6 +18,7 @@ export const efwLimit = defineRule({
   kinds: EGRESS_FIREWALL_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: FIREWALL_FIELDS,
   summary: 'more than 8,000 rules (1,000 for EgressNetworkPolicy), a dnsName wildcard other than one leading *., or a rule the network plugin cannot read',
   settings: Type.Object({
     maxRules: Type.Optional(Type.Object({

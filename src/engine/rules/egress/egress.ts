@@ -1,5 +1,6 @@
 import type { EgressFirewall, EgressIP, KubeObject } from '../../../kube/types.ts'
 import { parseCidr, type Cidr } from '../../net/address-set.ts'
+import type { Expected } from '../../read.ts'
 import type { ReviewContext } from '../../types.ts'
 
 /**
@@ -13,6 +14,19 @@ export const EGRESS_FIREWALL_KINDS = [
 ] as const
 
 export const EGRESS_IP_KIND = [{ group: 'k8s.ovn.org', kind: 'EgressIP' }] as const
+
+/** What the EFW rules read (read.ts wrongTypes); cidrSelector and dnsName values are EFW-LIMIT's to judge. */
+export const FIREWALL_FIELDS: Readonly<Record<string, Expected>> = {
+  spec: 'object',
+  'spec.egress': 'list',
+  'spec.egress[]': 'object',
+  'spec.egress[].type': 'string',
+  'spec.egress[].to': 'object',
+  'spec.egress[].ports': 'list'
+}
+
+/** What the EgressIP rules read of spec.egressIPs; an entry that is no address is EGRESSIP-POOL's to report. */
+export const EGRESS_IP_FIELDS: Readonly<Record<string, Expected>> = { spec: 'object', 'spec.egressIPs': 'list' }
 
 /** True when the object under review is an OpenShift SDN EgressNetworkPolicy. */
 export function isSdnPolicy (context: ReviewContext): boolean {

@@ -3,7 +3,7 @@ import { AddressSet, parseAddress } from '../../net/address-set.ts'
 import { compileCidrs } from '../../net/cidr-settings.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { EGRESS_IP_KIND, egressIpSpec } from './egress.ts'
+import { EGRESS_IP_FIELDS, EGRESS_IP_KIND, egressIpSpec } from './egress.ts'
 
 /**
  * An egress IP is the source address partners and firewalls outside trust: it must come from
@@ -15,6 +15,7 @@ export const egressIpPool = defineRule({
   kinds: EGRESS_IP_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: EGRESS_IP_FIELDS,
   summary: 'an egress IP outside the approved pool CIDRs',
   settings: Type.Object({
     poolCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs (or single addresses) egress IPs may be taken from; [] allows none' }))

@@ -1,10 +1,11 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { addressKey, parseAddress } from '../../net/address-set.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { EGRESS_IP_KIND, egressIpSpec } from './egress.ts'
+import { EGRESS_IP_FIELDS, EGRESS_IP_KIND, egressIpSpec } from './egress.ts'
 
 interface Claim {
   readonly path: string
@@ -34,6 +35,7 @@ export const egressIpUnique = defineRule({
   operations: CONTENT_OPERATIONS,
   reads: [EGRESS_IP_KIND[0]],
   defaultAction: 'deny',
+  fields: EGRESS_IP_FIELDS,
   summary: 'an egress IP listed twice, or already claimed by another EgressIP (needs cluster state)',
   settings: Type.Object({ whenUnknown: Type.Optional(WhenUnknownSchema) }),
   defaults: { whenUnknown: 'warn' },
@@ -51,15 +53,17 @@ export const egressIpUnique = defineRule({
     const existing = clusterObjects(context, EGRESS_IP_KIND[0], settings.whenUnknown)
     if ('unknown' in existing) return [...findings, existing.unknown]
     const holdersOf = derivedFrom(existing.objects, settings, (egressIps) => holdersByClaim(egressIps, (egressIp) => claimsOf(egressIp).map((claim) => claim.key)))
-    const self = { metadata: { name: object.metadata?.name ?? context.name } }
+    const self = { metadata: { name: metaOf(object).name ?? context.name } }
     for (const claim of first.values()) {
       const holder = holdersOf.get(claim.key)?.find((other) => !sameObject(other, self))
       if (holder === undefined) continue
+      const { named, full } = holderOf(holder, 'EgressIP', context)
       findings.push({
         path: claim.path,
         code: 'claimed',
-        message: `${claim.path} ${claim.text} is already claimed by EgressIP ${holder.metadata?.name ?? ''}`,
-        fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first'
+        message: `${claim.path} ${claim.text} is already claimed by ${named}`,
+        fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first',
+        detail: `held by ${full}`
       })
     }
     return findings

@@ -18,6 +18,7 @@ export const ingClass = defineRule({
   kinds: INGRESS_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'off',
+  fields: { spec: 'object', 'spec.ingressClassName': 'string' },
   summary: `spec.ingressClassName or the ${CLASS_ANNOTATION} annotation not in the allowed list`,
   settings: Type.Object({
     allowedClasses: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'classes (globs) allowed in every namespace' })),

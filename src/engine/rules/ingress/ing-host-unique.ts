@@ -1,7 +1,8 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { normalizeHost } from '../../net/hosts.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { INGRESS_KINDS, ingressRules, ruleHost, rulePaths } from './ingress.ts'
 
@@ -43,6 +44,16 @@ export const ingHostUnique = defineRule({
   operations: CONTENT_OPERATIONS,
   reads: [INGRESS_KINDS[0]],
   defaultAction: 'deny',
+  fields: {
+    spec: 'object',
+    'spec.rules': 'list',
+    'spec.rules[]': 'object',
+    'spec.rules[].host': 'string',
+    'spec.rules[].http': 'object',
+    'spec.rules[].http.paths': 'list',
+    'spec.rules[].http.paths[]': 'object',
+    'spec.rules[].http.paths[].path': 'string'
+  },
   summary: 'a host (or host and path) already used by an Ingress in another namespace (needs cluster state)',
   settings: Type.Object({
     match: Type.Optional(Type.Enum(['host', 'hostAndPath', 'topPathSegment'], {
@@ -65,19 +76,19 @@ export const ingHostUnique = defineRule({
     if ('unknown' in existing) return [existing.unknown]
     const holdersOf = derivedFrom(existing.objects, settings, (ingresses) =>
       holdersByClaim(ingresses, (ingress) => claimsOf(ingress, settings.match).keys()))
-    const self = { metadata: { name: object.metadata?.name ?? context.name, namespace: context.namespace } }
-    const inHere = (ingress: KubeObject): boolean => ingress.metadata?.namespace === context.namespace
+    const self = { metadata: { name: metaOf(object).name ?? context.name, namespace: context.namespace } }
+    const inHere = (ingress: KubeObject): boolean => metaOf(ingress).namespace === context.namespace
     return [...claims].flatMap(([claim, path]) => {
       const holders = (holdersOf.get(claim) ?? []).filter((ingress) => !sameObject(ingress, self))
       const blocking = holders.find((ingress) => !inHere(ingress) || settings.scope === 'allNamespaces')
       if (blocking === undefined || (settings.allowWhenNamespaceHolds && holders.some(inHere))) return []
       // The holder is named only when it is in this namespace: others' names would leak.
-      const name = inHere(blocking) ? blocking.metadata?.name : undefined
-      const holder = name === undefined ? 'an Ingress in another namespace' : `Ingress ${name} in this namespace`
+      const holder = holderOf(blocking, 'Ingress', context)
       return [{
         path,
-        message: `${path}: the ${WHAT[settings.match]} ${claim} is already used by ${holder}`,
-        fix: 'use another host or path, or change the existing Ingress'
+        message: `${path}: the ${WHAT[settings.match]} ${claim} is already used by ${holder.named}`,
+        fix: 'use another host or path, or change the existing Ingress',
+        detail: `held by ${holder.full}`
       }]
     })
   }

@@ -15,6 +15,14 @@ export const ingHost = defineRule({
   kinds: INGRESS_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: {
+    spec: 'object',
+    'spec.rules': 'list',
+    'spec.rules[]': 'object',
+    'spec.rules[].host': 'string',
+    'spec.defaultBackend': 'object',
+    'spec.backend': 'object'
+  },
   summary: 'a rule host outside the allowed domains or a wildcard; a rule without a host, or spec.defaultBackend, catches every host',
   settings: Type.Object({
     ...HostSuffixSettings,

@@ -16,6 +16,15 @@ export const ingPath = defineRule({
   kinds: INGRESS_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'off',
+  fields: {
+    spec: 'object',
+    'spec.rules': 'list',
+    'spec.rules[]': 'object',
+    'spec.rules[].http': 'object',
+    'spec.rules[].http.paths': 'list',
+    'spec.rules[].http.paths[]': 'object',
+    'spec.rules[].http.paths[].path': 'string'
+  },
   summary: 'a spec.rules[].http.paths[].path matching a forbidden pattern (controller file paths, CVE-2021-25745)',
   settings: Type.Object({
     forbiddenPaths: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'path globs (* any run of characters); "*/etc*" refuses any path containing /etc' })),

@@ -19,6 +19,16 @@ export const ingTls = defineRule({
   kinds: INGRESS_KINDS,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: {
+    spec: 'object',
+    'spec.tls': 'list',
+    'spec.tls[]': 'object',
+    'spec.tls[].hosts': 'list',
+    'spec.tls[].hosts[]': 'string',
+    'spec.rules': 'list',
+    'spec.rules[]': 'object',
+    'spec.rules[].host': 'string'
+  },
   summary: 'no spec.tls, or a rule host not covered by spec.tls (a TLS host *.example.com covers one label)',
   settings: Type.Object({
     requireTls: Type.Optional(Type.Boolean({ description: 'spec.tls must have at least one entry' })),

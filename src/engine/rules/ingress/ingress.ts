@@ -1,4 +1,5 @@
 import type { Ingress, IngressBackend, IngressRule, IngressTls, KubeObject } from '../../../kube/types.ts'
+import { metaOf } from '../../read.ts'
 
 /** networking.k8s.io (v1, v1beta1) and the older extensions/v1beta1 serve the same Ingresses. */
 export const INGRESS_KINDS = [{ group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'extensions', kind: 'Ingress' }] as const
@@ -51,9 +52,7 @@ export function defaultBackend (object: KubeObject): { readonly path: string, re
 }
 
 export function annotation (object: KubeObject, key: string): string | undefined {
-  const annotations = object.metadata?.annotations
-  const value = isObject(annotations) ? annotations[key] : undefined
-  return typeof value === 'string' ? value : undefined
+  return metaOf(object).annotations[key]
 }
 
 /** The termination OKD gives every Route it generates from this Ingress, if the annotation sets one. */

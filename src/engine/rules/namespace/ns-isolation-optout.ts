@@ -10,6 +10,7 @@ export const nsIsolationOptOut = defineRule({
   kinds: NAMESPACE_KIND,
   operations: ['CREATE', 'UPDATE'],
   defaultAction: 'deny',
+  fields: { metadata: 'object', 'metadata.labels': 'object', 'metadata.labels{}': 'string' },
   judgesChanges: true,
   summary: 'removing the isolation label or setting it to anything but its isolating value (e.g. none)',
   settings: Type.Object({}),

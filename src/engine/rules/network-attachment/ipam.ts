@@ -1,5 +1,5 @@
 import { AddressSet, parseAddress, parseCidr, type Cidr } from '../../net/address-set.ts'
-import { asList, asObject, asText, shown, type JsonObject } from './json.ts'
+import { asList, asObject, asText, shown, type JsonObject } from '../../read.ts'
 
 /** Something in spec.config that netguard could not read, with the field it is in. */
 export interface ConfigProblem {
@@ -45,6 +45,20 @@ export function readIpam (ipam: JsonObject, path: string, plan: AddressPlan): vo
   if (ipam.range !== undefined) readWhereabouts(ipam, path, plan)
   if (ipam.ipRanges !== undefined) {
     eachEntry(ipam.ipRanges, `${path}.ipRanges`, 'a list', plan, (entry, entryPath) => readWhereabouts(entry, entryPath, plan))
+  }
+}
+
+/**
+ * Addresses a plugin's own fields request: static IPAM takes `args.cni.ips` (where a pod's
+ * cni-args land) and `runtimeConfig.ips` as addresses, like `ipam.addresses`.
+ */
+export function readPluginArgs (plugin: JsonObject, path: string, plan: AddressPlan): void {
+  const sources = [
+    { path: `${path}.args.cni.ips`, value: asObject(asObject(plugin.args)?.cni)?.ips },
+    { path: `${path}.runtimeConfig.ips`, value: asObject(plugin.runtimeConfig)?.ips }
+  ]
+  for (const source of sources) {
+    for (const [index, text] of (asList(source.value) ?? []).entries()) readAddressText(text, `${source.path}[${index}]`, plan)
   }
 }
 
@@ -116,6 +130,10 @@ function readStaticAddress (value: unknown, path: string, plan: AddressPlan): vo
     plan.problems.push({ path: addressPath, message: `${addressPath} is missing` })
     return
   }
+  readAddressText(written, addressPath, plan)
+}
+
+function readAddressText (written: unknown, addressPath: string, plan: AddressPlan): void {
   const text = asText(written)
   const host = text === undefined ? undefined : parseAddress(text.split('/')[0] ?? '')
   const network = text === undefined ? undefined : parseCidr(text)

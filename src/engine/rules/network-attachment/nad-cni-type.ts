@@ -8,8 +8,8 @@ import {
   PerNamespaceSchema, type Allowance, type DangerousSetting
 } from './allowances.ts'
 import type { CniPlugin } from './cni-config.ts'
-import { asObject, shown } from './json.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { asObject, shown, type JsonObject } from '../../read.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** Why a plugin type is refused by default, where there is more to say than "not allowed". */
 const TYPE_REASONS: Readonly<Record<string, string>> = {
@@ -19,6 +19,7 @@ const TYPE_REASONS: Readonly<Record<string, string>> = {
 /** A plugin field whose value hands the pod more than its own interface. */
 interface DangerousValue {
   readonly setting: DangerousSetting
+  /** Where the plugin reads it: a field, or a field under `args.cni` (which tuning merges in). */
   readonly field: string
   readonly matches: (value: unknown) => boolean
   readonly effect: string
@@ -29,8 +30,17 @@ const DANGEROUS_VALUES: readonly DangerousValue[] = [
   { setting: 'macvlan-passthru', field: 'mode', matches: (value) => lower(value) === 'passthru', effect: 'gives the pod the whole node interface' },
   { setting: 'sriov-trust', field: 'trust', matches: (value) => lower(value) === 'on', effect: 'lets the pod change its VF MAC address and see all traffic' },
   { setting: 'sriov-spoofchk-off', field: 'spoofchk', matches: (value) => lower(value) === 'off', effect: 'lets the pod send from any MAC address' },
-  { setting: 'tuning-promisc', field: 'promisc', matches: (value) => value === true, effect: 'lets the pod see traffic meant for others' }
+  { setting: 'tuning-promisc', field: 'promisc', matches: (value) => value === true, effect: 'lets the pod see traffic meant for others' },
+  { setting: 'tuning-promisc', field: 'args.cni.promisc', matches: (value) => value === true, effect: 'lets the pod see traffic meant for others' }
 ]
+
+/** tuning applies `sysctl` and, on top, `args.cni.sysctl`. */
+const SYSCTL_FIELDS = ['sysctl', 'args.cni.sysctl'] as const
+
+/** A dotted field of a plugin (`args.cni.promisc`), read through objects only. */
+function fieldAt (fields: JsonObject, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((node, step) => asObject(node)?.[step], fields)
+}
 
 /** sysctl keys are file paths under /proc/sys/net: anything but plain names could leave it. */
 const SYSCTL_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
@@ -74,11 +84,11 @@ export const nadCniType = defineRule({
   }),
   check (object, context, { base, perNamespace }) {
     const allowances = allowancesIn(base, perNamespace, context.namespace)
-    return nadConfig(object).plugins.flatMap((plugin) => [
+    return distinctFindings(nadConfig(object).plugins.flatMap((plugin) => [
       ...checkTypes(plugin, allowances, context),
       ...checkDangerous(plugin, allowances, context),
       ...checkSysctls(plugin, allowances, context)
-    ])
+    ]))
   }
 })
 
@@ -107,7 +117,7 @@ function checkTypes (plugin: CniPlugin, allowances: readonly Allowance[], contex
 function checkDangerous (plugin: CniPlugin, allowances: readonly Allowance[], context: ReviewContext): Finding[] {
   const findings: Finding[] = []
   for (const { setting, field, matches, effect } of DANGEROUS_VALUES) {
-    const value = plugin.fields[field]
+    const value = fieldAt(plugin.fields, field)
     if (!matches(value) || allowances.some((allowance) => allowance.dangerousSettings.includes(setting))) continue
     const path = `${plugin.path}.${field}`
     findings.push({
@@ -120,21 +130,18 @@ function checkDangerous (plugin: CniPlugin, allowances: readonly Allowance[], co
 }
 
 function checkSysctls (plugin: CniPlugin, allowances: readonly Allowance[], context: ReviewContext): Finding[] {
-  if (plugin.fields.sysctl === undefined) return []
-  const sysctls = asObject(plugin.fields.sysctl)
-  if (sysctls === undefined) {
-    const path = `${plugin.path}.sysctl`
-    return [{ path, message: `${path} is not an object of sysctl names and values`, fix: 'write sysctl as {"net.ipv4.conf.IFNAME.arp_notify": "1"}' }]
-  }
   const findings: Finding[] = []
-  for (const key of Object.keys(sysctls)) {
-    if (SYSCTL_KEY.test(key) && allowsGlob(allowances, 'sysctls', key)) continue
-    const path = `${plugin.path}.sysctl[${JSON.stringify(key)}]`
-    findings.push({
-      path,
-      message: `${path} is not an allowed sysctl ${inNamespace(context)}`,
-      fix: offer(describeGlobs(allowances, 'sysctls'), 'ask a cluster admin to allow it (IFNAME stands for the pod\'s interface)')
-    })
+  for (const field of SYSCTL_FIELDS) {
+    // A sysctl field that is not an object is a type problem (NAD-CONFIG): the plugin fails.
+    for (const key of Object.keys(asObject(fieldAt(plugin.fields, field)) ?? {})) {
+      if (SYSCTL_KEY.test(key) && allowsGlob(allowances, 'sysctls', key)) continue
+      const path = `${plugin.path}.${field}[${JSON.stringify(key)}]`
+      findings.push({
+        path,
+        message: `${path} is not an allowed sysctl ${inNamespace(context)}`,
+        fix: offer(describeGlobs(allowances, 'sysctls'), 'ask a cluster admin to allow it (IFNAME stands for the pod\'s interface)')
+      })
+    }
   }
   return findings
 }

@@ -10,6 +10,7 @@ export const nadConfigRule = defineRule({
   kinds: NAD_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object' },
   summary: 'spec.config missing, not valid JSON, or without type / plugins / cniVersion',
   settings: Type.Object({
     allowMissingConfigNamespaces: Type.Optional(Type.Array(Type.String(), {

@@ -1,10 +1,11 @@
 import Type from 'typebox'
-import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, holderOf, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
-/** At most this many other attachments are named in one message. */
+/** At most this many other attachments are named in the admin's detail. */
 const NAMED = 3
 
 /**
@@ -29,24 +30,26 @@ export const nadIpamOverlap = defineRule({
   check (object, context, { whenUnknown }) {
     const config = nadConfig(object)
     if (config.pool.isEmpty) return []
-    const namespace = context.namespace ?? object.metadata?.namespace
+    const namespace = context.namespace ?? metaOf(object).namespace
     const found = clusterObjects(context, NAD_KIND[0], whenUnknown)
     if ('unknown' in found) return [found.unknown]
     const others = found.objects.filter((other) =>
-      other.metadata?.namespace !== namespace && !sameObject(other, object) && nadConfig(other).pool.overlaps(config.pool))
+      metaOf(other).namespace !== namespace && !sameObject(other, object) && nadConfig(other).pool.overlaps(config.pool))
     if (others.length === 0) return []
     const findings: Finding[] = []
     for (const range of config.plugins.flatMap((plugin) => plugin.ranges)) {
       const clashes = others.filter((other) => nadConfig(other).pool.overlaps(range.pool))
       if (clashes.length === 0) continue
-      const names = clashes.slice(0, NAMED).map((other) => `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`)
+      // Other namespaces' attachments: the tenant learns the range is taken, the admin by whom.
+      const names = clashes.slice(0, NAMED).map((other) => holderOf(other, 'NetworkAttachmentDefinition', context).full)
       const more = clashes.length > NAMED ? ` and ${clashes.length - NAMED} more` : ''
       findings.push({
         path: range.path,
-        message: `${range.path} ${range.text} overlaps the addresses of NetworkAttachmentDefinition ${names.join(', ')}${more}`,
-        fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses'
+        message: `${range.path} ${range.text} overlaps the addresses of ${clashes.length === 1 ? 'a NetworkAttachmentDefinition' : `${clashes.length} NetworkAttachmentDefinitions`} in another namespace`,
+        fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses',
+        detail: `held by ${names.join(', ')}${more}`
       })
     }
-    return findings
+    return distinctFindings(findings)
   }
 })

@@ -6,7 +6,7 @@ import {
   allowancesIn, allowedCidrs, baseline, compileCidrList, compileForbidden, compilePerNamespace, describeCidrs,
   forbiddenOverlap, offer, PerNamespaceSchema
 } from './allowances.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** OKD's default cluster and service networks, loopback and link-local (cloud metadata). */
 export const DEFAULT_FORBIDDEN_CIDRS: readonly string[] = ['10.128.0.0/14', '172.30.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128']
@@ -57,6 +57,6 @@ export const nadIpamRange = defineRule({
         })
       }
     }
-    return findings
+    return distinctFindings(findings)
   }
 })

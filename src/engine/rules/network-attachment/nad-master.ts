@@ -5,8 +5,8 @@ import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
 import { allowancesIn, allowsGlob, baseline, compilePerNamespace, describeGlobs, offer, PerNamespaceSchema } from './allowances.ts'
 import type { CniPlugin } from './cni-config.ts'
-import { asText, shown } from './json.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { asText, shown } from '../../read.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** A node interface a plugin attaches to, or why it cannot be named. */
 type Attachment =
@@ -52,7 +52,7 @@ export const nadMaster = defineRule({
         }
       }
     }
-    return findings
+    return distinctFindings(findings)
   }
 })
 

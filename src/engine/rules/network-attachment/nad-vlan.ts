@@ -6,8 +6,8 @@ import {
   allowancesIn, allowsVlan, baseline, compilePerNamespace, compileVlans, describeVlans, offer, PerNamespaceSchema, VlansSchema,
   type Allowance
 } from './allowances.ts'
-import { asList, asObject, asText, shown } from './json.ts'
-import { NAD_KIND, nadConfig } from './network-attachment.ts'
+import { asList, asObject, asText, shown } from '../../read.ts'
+import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
 
 /** VLAN id fields: bridge and sriov `vlan`, the vlan plugin's `vlanId`, OVN-Kubernetes localnet `vlanID`. */
 const VLAN_FIELDS = ['vlan', 'vlanId', 'vlanID'] as const
@@ -55,7 +55,7 @@ export const nadVlan = defineRule({
         findings.push({ path: fieldPath, message: `${fieldPath} ${name} is VLAN ${vlan.id} on ${vlan.parent}, not an allowed VLAN ${where}`, fix })
       }
     }
-    return findings
+    return distinctFindings(findings)
   }
 })
 

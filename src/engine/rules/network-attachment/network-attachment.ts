@@ -1,4 +1,5 @@
 import type { KubeObject, NetworkAttachmentDefinition } from '../../../kube/types.ts'
+import type { Finding } from '../../types.ts'
 import { parseCniConfig, type CniConfig } from './cni-config.ts'
 
 export const NAD_KIND = [{ group: 'k8s.cni.cncf.io', kind: 'NetworkAttachmentDefinition' }] as const
@@ -19,4 +20,16 @@ export function nadConfig (object: KubeObject): CniConfig {
     parsed.set(object, config)
   }
   return config
+}
+
+/**
+ * Findings without repeats. Where Go's readers of spec.config disagree, each reading is judged
+ * (CniConfig.plugins), and a field they agree on would otherwise be reported once per reading.
+ */
+export function distinctFindings (findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return findings.filter((finding) => {
+    const key = `${finding.path}\u0000${finding.message}`
+    return !seen.has(key) && seen.add(key) !== undefined
+  })
 }

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import { directedRules, NETWORK_POLICY_KIND } from './network-policy.ts'
+import { directedRules, INGRESS_FIELDS, NETWORK_POLICY_KIND } from './network-policy.ts'
 
 /**
  * An ingress rule without peers admits every source: other namespaces, the nodes and, through
@@ -12,6 +12,7 @@ export const netpolAllowAllIngress = defineRule({
   kinds: NETWORK_POLICY_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: INGRESS_FIELDS,
   summary: 'an ingress rule with no from (every source), ports or not',
   settings: Type.Object({}),
   defaults: {},

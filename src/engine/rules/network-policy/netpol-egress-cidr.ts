@@ -3,7 +3,7 @@ import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/ci
 import { compileNamespaceCidrs, NamespaceCidrsSchema } from '../../net/namespace-cidrs.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { directedRules, namespaceOf, NETWORK_POLICY_KIND } from './network-policy.ts'
+import { directedRules, EGRESS_FIELDS, namespaceOf, NETWORK_POLICY_KIND } from './network-policy.ts'
 import { openRangeFinding, peerAddresses } from './peers.ts'
 
 /**
@@ -16,6 +16,7 @@ export const netpolEgressCidr = defineRule({
   kinds: NETWORK_POLICY_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'warn',
+  fields: EGRESS_FIELDS,
   summary: 'an egress rule with no to, world-open egress ipBlocks, or ipBlocks outside the approved egress CIDRs',
   settings: Type.Object({
     broadestEgressRange: Type.Optional(broadestRangeSchema('the ipBlocks of one egress rule may admit at most as many addresses as a prefix of this length')),

@@ -1,5 +1,7 @@
 import Type from 'typebox'
-import { selectsEverything, type NetworkPolicy } from '../../../kube/types.ts'
+import type { NetworkPolicy } from '../../../kube/types.ts'
+import { asksForLabel, readLabelSelector } from '../../label-selector.ts'
+import { metaOf } from '../../read.ts'
 import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { namespaceOf, NETWORK_POLICY_KIND } from './network-policy.ts'
@@ -21,12 +23,13 @@ export const netpolEmptyPodSelector = defineRule({
   defaults: { allowedNames: ['default-deny'] },
   compile: (settings) => compileGlobs(settings.allowedNames),
   check (object, context, allowedNames) {
-    const selector = (object as NetworkPolicy).spec?.podSelector
-    if (selector !== undefined && selector !== null && !selectsEverything(selector)) return []
-    if (allowedNames.matches(object.metadata?.name ?? '')) return []
+    const { selector, problems } = readLabelSelector((object as NetworkPolicy).spec?.podSelector, 'spec.podSelector')
+    if (problems.length > 0) return problems.map(({ path, message }) => ({ path, message, fix: 'write a label selector the API server accepts' }))
+    if (asksForLabel(selector) || allowedNames.matches(metaOf(object).name ?? '')) return []
+    const what = selector.requirements.length === 0 ? 'is empty' : 'only excludes labels'
     return [{
       path: 'spec.podSelector',
-      message: `spec.podSelector is empty, so the policy applies to every pod in ${namespaceOf(context.namespace)}`,
+      message: `spec.podSelector ${what}, so the policy applies to every pod in ${namespaceOf(context.namespace)}`,
       fix: 'select the pods with spec.podSelector.matchLabels'
     }]
   }

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { asObject, metaOf } from '../../read.ts'
 import { defineRule } from '../../rule.ts'
 import type { KubeObject } from '../../../kube/types.ts'
 import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_NETGUARD, NETWORK_POLICY_KIND } from './network-policy.ts'
@@ -23,7 +24,7 @@ export const netpolManaged = defineRule({
   defaults: {},
   compile: () => undefined,
   check (object, context) {
-    const name = object.metadata?.name ?? ''
+    const name = metaOf(object).name ?? ''
     if (context.operation === 'DELETE') {
       if (!isManaged(object)) return []
       return [{ path: LABEL_PATH, message: `NetworkPolicy ${name} is managed by netguard and cannot be deleted`, fix: FIX }]
@@ -53,11 +54,15 @@ export const netpolManaged = defineRule({
  */
 const USER_FIELDS: readonly { readonly path: string, read (object: KubeObject | undefined): unknown }[] = [
   { path: 'spec', read: (object) => object?.['spec'] },
-  { path: 'metadata.labels', read: (object) => object?.metadata?.labels },
-  { path: 'metadata.annotations', read: (object) => object?.metadata?.annotations },
-  { path: 'metadata.ownerReferences', read: (object) => (object?.metadata as Record<string, unknown> | undefined)?.['ownerReferences'] },
-  { path: 'metadata.finalizers', read: (object) => (object?.metadata as Record<string, unknown> | undefined)?.['finalizers'] }
+  { path: 'metadata.labels', read: (object) => metadataField(object, 'labels') },
+  { path: 'metadata.annotations', read: (object) => metadataField(object, 'annotations') },
+  { path: 'metadata.ownerReferences', read: (object) => metadataField(object, 'ownerReferences') },
+  { path: 'metadata.finalizers', read: (object) => metadataField(object, 'finalizers') }
 ]
+
+function metadataField (object: KubeObject | undefined, field: string): unknown {
+  return asObject(asObject(object)?.metadata)?.[field]
+}
 
 /** Deep equality of JSON values, with object keys in any order; absent equals empty. */
 function sameJson (a: unknown, b: unknown): boolean {

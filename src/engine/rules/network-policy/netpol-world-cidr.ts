@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/cidr-settings.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { directedRules, NETWORK_POLICY_KIND } from './network-policy.ts'
+import { directedRules, INGRESS_FIELDS, NETWORK_POLICY_KIND } from './network-policy.ts'
 import { openRangeFinding, peerAddresses } from './peers.ts'
 
 /**
@@ -15,6 +15,7 @@ export const netpolWorldCidr = defineRule({
   kinds: NETWORK_POLICY_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: INGRESS_FIELDS,
   summary: 'an ingress rule whose ipBlocks (cidr minus except, together) admit more addresses than a /8 of IPv4 or a /32 of IPv6',
   settings: Type.Object({
     broadestIngressRange: Type.Optional(broadestRangeSchema('the ipBlocks of one ingress rule may admit at most as many addresses as a prefix of this length'))

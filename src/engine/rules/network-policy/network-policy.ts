@@ -1,4 +1,5 @@
 import type { KubeObject, NetworkPolicy, NetworkPolicyPeer } from '../../../kube/types.ts'
+import { metaOf, type Expected } from '../../read.ts'
 
 export const NETWORK_POLICY_KIND = [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }] as const
 
@@ -7,6 +8,20 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
 export const MANAGED_BY_NETGUARD = 'netguard'
 
 export type Direction = 'Ingress' | 'Egress'
+
+/** What the NetworkPolicy rules read of each direction (read.ts wrongTypes). */
+const DIRECTION_FIELDS = (list: 'ingress' | 'egress', peers: 'from' | 'to') => ({
+  [`spec.${list}`]: 'list',
+  [`spec.${list}[]`]: 'object',
+  [`spec.${list}[].${peers}`]: 'list',
+  [`spec.${list}[].${peers}[]`]: 'object',
+  [`spec.${list}[].${peers}[].ipBlock`]: 'object',
+  [`spec.${list}[].${peers}[].ipBlock.except`]: 'list'
+}) as const satisfies Readonly<Record<string, Expected>>
+const POLICY_FIELDS = { spec: 'object', 'spec.policyTypes': 'list', 'spec.policyTypes[]': 'string' } as const
+export const INGRESS_FIELDS: Readonly<Record<string, Expected>> = { ...POLICY_FIELDS, ...DIRECTION_FIELDS('ingress', 'from') }
+export const EGRESS_FIELDS: Readonly<Record<string, Expected>> = { ...POLICY_FIELDS, ...DIRECTION_FIELDS('egress', 'to') }
+export const PEER_FIELDS: Readonly<Record<string, Expected>> = { ...INGRESS_FIELDS, ...EGRESS_FIELDS }
 
 /** One rule of a direction with its index in the object, so paths name the field the user wrote. */
 export interface DirectedRule {
@@ -62,7 +77,7 @@ function asPeer (peer: unknown): NetworkPolicyPeer {
 }
 
 export function isManaged (object: KubeObject | undefined): boolean {
-  return object?.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_NETGUARD
+  return metaOf(object).labels[MANAGED_BY_LABEL] === MANAGED_BY_NETGUARD
 }
 
 /** `namespace shop`, or `this namespace` for an object checked without one. */

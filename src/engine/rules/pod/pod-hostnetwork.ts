@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { compileGlobs } from '../../glob.ts'
+import { FieldReader } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { inNamespace } from '../../messages.ts'
 import { podTemplate, POD_KINDS } from './pod-template.ts'
@@ -18,10 +19,13 @@ export const podHostNetwork = defineRule({
   defaults: { allowedNamespaces: [] },
   compile: (settings) => ({ allowed: compileGlobs(settings.allowedNamespaces) }),
   check (object, context, { allowed }) {
-    const template = podTemplate(object, context)
-    if (template?.spec.hostNetwork !== true || allowed.matches(context.namespace ?? '')) return []
+    if (allowed.matches(context.namespace ?? '')) return []
+    const reader = new FieldReader()
+    const template = podTemplate(object, context, reader)
+    if (template === undefined) return []
     const path = template.at('spec.hostNetwork')
-    return [{
+    if (reader.boolean(template.spec.hostNetwork, path) !== true) return [...reader.problems]
+    return [...reader.problems, {
       path,
       message: `${path} true is not allowed ${inNamespace(context)}; NetworkPolicy does not apply to host-network pods`,
       fix: 'remove hostNetwork and expose the pod through a Service'

@@ -1,25 +1,26 @@
 import Type from 'typebox'
-import { selectsEverything, type NetworkPolicy } from '../../../kube/types.ts'
+import type { NetworkPolicy } from '../../../kube/types.ts'
 import { clusterObjects, WhenUnknownSchema } from '../../cluster.ts'
 import { compileGlobs } from '../../glob.ts'
-import { selectorMatches } from '../../label-selector.ts'
+import { isEmptySelector, readLabelSelector } from '../../label-selector.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { NETWORK_POLICY_KIND } from '../network-policy/network-policy.ts'
 import { inNamespace } from '../../messages.ts'
 import { POD_KINDS, podTemplate, type PodTemplate } from './pod-template.ts'
 
-function labelsOf (template: PodTemplate | undefined): Readonly<Record<string, unknown>> {
-  const labels = template?.metadata.labels
-  return typeof labels === 'object' && labels !== null && !Array.isArray(labels) ? labels : {}
+/** The template's labels; one whose value is not a string is no label (the API server refuses it). */
+function labelsOf (template: PodTemplate | undefined): Readonly<Record<string, string>> {
+  return metaOf({ metadata: template?.metadata }).labels
 }
 
-function sameLabels (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+function sameLabels (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a)
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
 }
 
-function format (labels: Readonly<Record<string, unknown>>): string {
-  return `{${Object.entries(labels).map(([key, value]) => `${key}: ${String(value)}`).join(', ')}}`
+function format (labels: Readonly<Record<string, string>>): string {
+  return `{${Object.entries(labels).map(([key, value]) => `${key}: ${value}`).join(', ')}}`
 }
 
 /**
@@ -53,9 +54,10 @@ export const podNetpolRequired = defineRule({
     const policies = clusterObjects(context, NETWORK_POLICY_KIND[0], settings.whenUnknown, context.namespace)
     if ('unknown' in policies) return [policies.unknown]
     const selected = policies.objects.some((policy) => {
-      const selector = (policy as NetworkPolicy).spec?.podSelector
-      if (settings.ignoreSelectAll && (selector === undefined || selector === null || selectsEverything(selector))) return false
-      return selectorMatches(selector, labels)
+      // A selector the API server would have refused selects nothing.
+      const { selector } = readLabelSelector((policy as NetworkPolicy).spec?.podSelector, 'spec.podSelector')
+      if (settings.ignoreSelectAll && isEmptySelector(selector)) return false
+      return selector.matches(labels)
     })
     if (selected) return []
     const path = template.at('metadata.labels')

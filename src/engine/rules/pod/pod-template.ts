@@ -1,6 +1,6 @@
 import type { ObjectMeta, PodSpec } from '../../../kube/types.ts'
 import type { ReviewContext } from '../../types.ts'
-import { asObject } from '../network-attachment/json.ts'
+import { asObject, FieldReader } from '../../read.ts'
 
 /** Pods and every workload kind that carries a pod template. */
 export const POD_KINDS = [
@@ -43,17 +43,18 @@ export interface PodTemplate {
  * empty template rather than an exception. Controllers create the Pods themselves (and their
  * service accounts are usually exempt), so the template is where a workload's pods are judged.
  */
-export function podTemplate (object: unknown, context: ReviewContext): PodTemplate | undefined {
+export function podTemplate (object: unknown, context: ReviewContext, reader = new FieldReader()): PodTemplate | undefined {
   const steps = TEMPLATE_PATHS[context.kind.kind]
   if (steps === undefined) return undefined
   let node: unknown = object
-  for (const step of steps) node = asObject(node)?.[step]
-  const template = asObject(node)
+  for (const [index, step] of steps.entries()) node = reader.object(node, steps.slice(0, index).join('.') || 'the object')?.[step]
   const path = steps.join('.')
+  const at = (field: string): string => (path === '' ? field : `${path}.${field}`)
+  const template = path === '' ? asObject(node) : reader.object(node, path)
   return {
     path,
-    metadata: asObject(template?.metadata) ?? {},
-    spec: asObject(template?.spec) ?? {},
-    at: (field) => (path === '' ? field : `${path}.${field}`)
+    metadata: reader.object(template?.metadata, at('metadata')) ?? {},
+    spec: reader.object(template?.spec, at('spec')) ?? {},
+    at
   }
 }

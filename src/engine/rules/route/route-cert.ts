@@ -32,6 +32,15 @@ export const routeCert = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: {
+    spec: 'object',
+    'spec.host': 'string',
+    'spec.tls': 'object',
+    'spec.tls.certificate': 'string',
+    'spec.tls.key': 'string',
+    'spec.tls.caCertificate': 'string',
+    'spec.tls.destinationCACertificate': 'string'
+  },
   summary: 'inline spec.tls.certificate expired, not yet valid, not covering spec.host or not matching spec.tls.key, or a CA certificate unreadable or outside its validity; warns on weak keys and signatures',
   settings: SettingsSchema,
   defaults: { requireHostMatch: true, acceptCommonName: false, requireKeyMatch: true, minRsaBits: 2048, warnWeakSignatures: true, warnExpiringWithinDays: 0, checkCaCertificates: true },

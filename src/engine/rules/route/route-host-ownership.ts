@@ -1,7 +1,8 @@
 import Type from 'typebox'
 import type { KubeObject } from '../../../kube/types.ts'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { parentDomain } from '../../net/hosts.ts'
+import { metaOf } from '../../read.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { ReviewContext } from '../../types.ts'
 import { isSubdomainRoute, ROUTE_KIND, routeHost, routePath } from './route.ts'
@@ -62,6 +63,7 @@ export const routeHostOwnership = defineRule({
   operations: CONTENT_OPERATIONS,
   reads: [ROUTE_KIND[0]],
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.host': 'string', 'spec.path': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'a host (or wildcard domain) already claimed by a Route in another namespace, as the OKD router sees it (needs cluster state)',
   settings: Type.Object({
     namespaceOwnership: Type.Optional(Type.Enum(['Strict', 'InterNamespaceAllowed'], {
@@ -88,16 +90,17 @@ export const routeHostOwnership = defineRule({
     for (const route of candidates) {
       const other = claimOf(route)
       if (other === undefined || sameObject(route, self)) continue
-      const namespace = route.metadata?.namespace
+      const namespace = metaOf(route).namespace
       const crossNamespace = namespace !== context.namespace
       const what = conflict(claim, other, crossNamespace, settings)
       if (what === undefined) continue
       // The router does not name Routes of other namespaces either: that would leak them.
-      const holder = crossNamespace ? 'a Route in another namespace' : `Route ${route.metadata?.name ?? ''} in this namespace`
+      const holder = holderOf(route, 'Route', context)
       return [{
         path: 'spec.host',
-        message: `spec.host ${claim.host}: the ${what} is already claimed by ${holder}`,
-        fix: crossNamespace ? 'use another host, or ask the owner of the host to release it' : 'use another host or path, or change the existing Route'
+        message: `spec.host ${claim.host}: the ${what} is already claimed by ${holder.named}`,
+        fix: crossNamespace ? 'use another host, or ask the owner of the host to release it' : 'use another host or path, or change the existing Route',
+        detail: `held by ${holder.full}`
       }]
     }
     return []
@@ -106,5 +109,5 @@ export const routeHostOwnership = defineRule({
 
 /** The object as stored: a new object may leave its namespace (and name, on UPDATE) to the request. */
 function selfRef (object: KubeObject, context: ReviewContext): KubeObject {
-  return { metadata: { name: object.metadata?.name ?? context.name, namespace: context.namespace } }
+  return { metadata: { name: metaOf(object).name ?? context.name, namespace: context.namespace } }
 }

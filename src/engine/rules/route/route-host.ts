@@ -16,6 +16,7 @@ export const routeHostRule = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.host': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'spec.host not under an allowed domain, globally or for the namespace ({namespace} template)',
   settings: Type.Object({
     ...HostSuffixSettings,

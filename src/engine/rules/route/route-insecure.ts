@@ -16,6 +16,7 @@ export const routeInsecure = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.insecureEdgeTerminationPolicy': 'string' },
   summary: 'spec.tls.insecureEdgeTerminationPolicy not in the allowed list (Allow serves plain HTTP too)',
   settings: Type.Object({
     allowedPolicies: Type.Optional(Type.Array(Type.Enum([...POLICIES]), { description: 'allowed values; an absent policy counts as None' })),

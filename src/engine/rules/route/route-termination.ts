@@ -17,6 +17,7 @@ export const routeTermination = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.termination': 'string' },
   summary: 'spec.tls.termination not in the allowed list (edge, reencrypt, passthrough)',
   settings: Type.Object({
     allowedTerminations: Type.Optional({ ...Terminations, description: 'terminations allowed in every namespace' }),

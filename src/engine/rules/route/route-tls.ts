@@ -13,6 +13,7 @@ export const routeTlsRule = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.termination': 'string' },
   summary: 'no spec.tls: the Route serves plain HTTP',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) where plain-HTTP Routes are allowed' }))

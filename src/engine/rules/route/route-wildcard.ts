@@ -13,6 +13,7 @@ export const routeWildcard = defineRule({
   kinds: ROUTE_KIND,
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
+  fields: { spec: 'object', 'spec.host': 'string', 'spec.subdomain': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'wildcardPolicy Subdomain, or a * in spec.host or spec.subdomain',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) where wildcard Routes are allowed' }))

@@ -1,18 +1,17 @@
-import type { KubeObject, Service } from '../../../kube/types.ts'
+import type { KubeObject } from '../../../kube/types.ts'
+import type { FieldReader, JsonObject } from '../../read.ts'
 
 export const SERVICE_KIND = [{ group: '', kind: 'Service' }] as const
 
-/** The Service's type as the API server reads it: absent means ClusterIP. */
-export function serviceType (object: KubeObject): string {
-  const type = (object as Service).spec?.type
-  return typeof type === 'string' && type !== '' ? type : 'ClusterIP'
+/** A Service's spec and type, read through `reader` (a wrong type there is its finding). */
+export interface ServiceView {
+  readonly spec: JsonObject
+  /** As the API server reads it: absent (or empty) means ClusterIP. */
+  readonly type: string
 }
 
-export function serviceSpec (object: KubeObject): NonNullable<Service['spec']> {
-  return (object as Service).spec ?? {}
-}
-
-/** A list field as a list: input is untrusted, and a malformed field counts as absent. */
-export function listField<T> (value: readonly T[] | undefined): readonly T[] {
-  return Array.isArray(value) ? value : []
+export function readService (object: KubeObject, reader: FieldReader): ServiceView {
+  const spec = reader.object(object.spec, 'spec') ?? {}
+  const type = reader.string(spec.type, 'spec.type')
+  return { spec, type: type === undefined || type === '' ? 'ClusterIP' : type }
 }

@@ -1,17 +1,21 @@
 import Type from 'typebox'
-import { clusterObjects, derivedFrom, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, derivedFrom, holderOf, holdersByClaim, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { KubeObject } from '../../../kube/types.ts'
+import { annotationOf, FieldReader } from '../../read.ts'
 import { SERVICE_KIND } from './service.ts'
 
 const HOSTNAME_ANNOTATION = 'external-dns.alpha.kubernetes.io/hostname'
 
-/** The DNS names a Service asks external-dns for: comma-separated, case-insensitive, trailing dot ignored. */
-function hostnames (object: KubeObject, annotations: readonly string[]): Map<string, string> {
+/**
+ * The DNS names a Service asks external-dns for: comma-separated, case-insensitive, trailing dot
+ * ignored. Read through `reader` for the object under review; other Services' quietly.
+ */
+function hostnames (object: KubeObject, annotations: readonly string[], reader = new FieldReader()): Map<string, string> {
   const names = new Map<string, string>()
   for (const key of annotations) {
-    const value = object.metadata?.annotations?.[key]
-    if (typeof value !== 'string') continue
+    const value = annotationOf(object, key, reader)
+    if (value === undefined) continue
     for (const name of value.split(',')) {
       const normalized = name.trim().toLowerCase().replace(/\.$/, '')
       if (normalized !== '' && !names.has(normalized)) names.set(normalized, key)
@@ -40,22 +44,24 @@ export const svcExternalDnsUnique = defineRule({
   defaults: { annotations: [HOSTNAME_ANNOTATION], whenUnknown: 'warn' },
   compile: (settings) => settings,
   check (object, context, settings) {
-    const names = hostnames(object, settings.annotations)
-    if (names.size === 0) return []
+    const reader = new FieldReader()
+    const names = hostnames(object, settings.annotations, reader)
+    if (names.size === 0) return [...reader.problems]
     const existing = clusterObjects(context, SERVICE_KIND[0], settings.whenUnknown)
-    if ('unknown' in existing) return [existing.unknown]
+    if ('unknown' in existing) return [...reader.problems, existing.unknown]
     const holdersOf = derivedFrom(existing.objects, settings, (services) =>
       holdersByClaim(services, (service) => hostnames(service, settings.annotations).keys()))
-    return [...names].flatMap(([name, key]) => {
+    return [...reader.problems, ...[...names].flatMap(([name, key]) => {
       const other = holdersOf.get(name)?.find((holder) => !sameObject(holder, object))
       if (other === undefined) return []
-      const owner = `${other.metadata?.namespace ?? ''}/${other.metadata?.name ?? ''}`
+      const holder = holderOf(other, 'Service', context)
       const path = `metadata.annotations["${key}"]`
       return [{
         path,
-        message: `${path} ${name} is already claimed by Service ${owner}`,
-        fix: 'use a DNS name of your own, or ask the owner of that Service to release it'
+        message: `${path} ${name} is already claimed by ${holder.named}`,
+        fix: 'use a DNS name of your own, or ask a cluster admin who holds it',
+        detail: `held by ${holder.full}`
       }]
-    })
+    })]
   }
 })

@@ -4,7 +4,8 @@ import { compileNamespaceCidrs, NamespaceCidrsSchema } from '../../net/namespace
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
-import { listField, SERVICE_KIND, serviceSpec } from './service.ts'
+import { FieldReader, shown } from '../../read.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 /** externalIPs let any tenant intercept traffic to an address (CVE-2020-8554): none by default. */
 export const svcExternalIp = defineRule({
@@ -21,15 +22,15 @@ export const svcExternalIp = defineRule({
   defaults: { allowedCidrs: [], namespaceCidrs: [] },
   compile: (settings) => compileNamespaceCidrs('allowedCidrs', settings.allowedCidrs, settings.namespaceCidrs),
   check (object, context, allowedCidrs) {
-    const addresses = listField(serviceSpec(object).externalIPs)
-    if (addresses.length === 0) return []
+    const reader = new FieldReader()
+    const addresses = reader.list(readService(object, reader).spec.externalIPs, 'spec.externalIPs')
     const allowed = allowedCidrs.forNamespace(context.namespace)
-    const findings: Finding[] = []
+    const findings: Finding[] = [...reader.problems]
     for (const [index, text] of addresses.entries()) {
       const path = `spec.externalIPs[${index}]`
       const address = typeof text === 'string' ? parseAddress(text) : undefined
       if (address === undefined) {
-        findings.push({ path, message: `${path} ${JSON.stringify(text)} is not an IP address`, fix: 'remove it' })
+        findings.push({ path, message: `${path} ${shown(text)} is not an IP address`, fix: 'remove it' })
       } else if (!allowed.covers(AddressSet.of([address]))) {
         findings.push({
           path,

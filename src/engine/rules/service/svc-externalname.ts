@@ -3,7 +3,8 @@ import { compileGlobs } from '../../glob.ts'
 import { isIpLiteral } from '../../net/address-set.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { inNamespace } from '../../messages.ts'
-import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { FieldReader } from '../../read.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 /**
  * An ExternalName pointing inside the cluster (or at an IP) lets a tenant alias another
@@ -32,9 +33,11 @@ export const svcExternalName = defineRule({
     forbidIpLiterals: settings.forbidIpLiterals
   }),
   check (object, context, settings) {
-    if (serviceType(object) !== 'ExternalName' || settings.allowed.matches(context.namespace ?? '')) return []
-    const target = serviceSpec(object).externalName
-    if (typeof target !== 'string') return []
+    if (settings.allowed.matches(context.namespace ?? '')) return []
+    const reader = new FieldReader()
+    const { spec, type } = readService(object, reader)
+    const target = type === 'ExternalName' ? reader.string(spec.externalName, 'spec.externalName') : undefined
+    if (target === undefined) return [...reader.problems]
     const name = target.trim().replace(/\.$/, '')
     const fix = 'point spec.externalName at an external DNS name'
     if (settings.forbidden.matches(name)) {

@@ -5,7 +5,9 @@ import { broadestRangeSchema, findOpenRange, openRangeLimit } from '../../net/ci
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
-import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { FieldReader, metaOf, shown, type JsonObject } from '../../read.ts'
+import type { ReviewContext } from '../../types.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 /** The cloud providers read this annotation when `spec.loadBalancerSourceRanges` is empty. */
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
@@ -33,11 +35,13 @@ export const svcLoadBalancer = defineRule({
     requiredAnnotations: Object.entries(settings.requiredAnnotations)
   }),
   check (object, context, settings) {
-    if (serviceType(object) !== 'LoadBalancer') return []
+    const reader = new FieldReader()
+    const { spec, type } = readService(object, reader)
+    if (type !== 'LoadBalancer') return [...reader.problems]
     if (!settings.allowed.matches(context.namespace ?? '')) {
       return [{ path: 'spec.type', message: `spec.type LoadBalancer is not allowed ${inNamespace(context)}`, fix: 'use a Route, or ask a cluster admin to allow LoadBalancer Services here' }]
     }
-    const annotations = object.metadata?.annotations ?? {}
+    const { annotations } = metaOf(object)
     const findings: Finding[] = []
     for (const [key, values] of settings.requiredAnnotations) {
       const value = annotations[key]
@@ -48,20 +52,21 @@ export const svcLoadBalancer = defineRule({
         findings.push({ path, message: `${path} ${JSON.stringify(value)} is not an allowed value`, fix: `use one of ${values.join(', ')}` })
       }
     }
-    if (settings.requireSourceRanges) findings.push(...checkSourceRanges(object, context, settings, annotations))
-    return findings
+    if (settings.requireSourceRanges) findings.push(...checkSourceRanges(spec, reader, context, settings, annotations))
+    return [...reader.problems, ...findings]
   }
 })
 
 function checkSourceRanges (
-  object: Parameters<typeof serviceSpec>[0],
-  context: Parameters<typeof inNamespace>[0],
+  spec: JsonObject,
+  reader: FieldReader,
+  context: ReviewContext,
   settings: { readonly alternatives: readonly string[], readonly limit: ReturnType<typeof openRangeLimit> },
   annotations: Readonly<Record<string, string>>
 ): Finding[] {
-  const fromSpec = serviceSpec(object).loadBalancerSourceRanges ?? []
+  const fromSpec = reader.list(spec.loadBalancerSourceRanges, 'spec.loadBalancerSourceRanges')
   const path = fromSpec.length > 0 ? 'spec.loadBalancerSourceRanges' : `metadata.annotations["${SOURCE_RANGES_ANNOTATION}"]`
-  const texts = fromSpec.length > 0 ? fromSpec : (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',').map((text) => text.trim()).filter(Boolean)
+  const texts: readonly unknown[] = fromSpec.length > 0 ? fromSpec : (annotations[SOURCE_RANGES_ANNOTATION] ?? '').split(',').map((text) => text.trim()).filter(Boolean)
   if (texts.length === 0) {
     if (settings.alternatives.some((key) => (annotations[key] ?? '') !== '')) return []
     return [{
@@ -73,15 +78,15 @@ function checkSourceRanges (
   const cidrs: Cidr[] = []
   const findings: Finding[] = []
   for (const [index, text] of texts.entries()) {
-    const cidr = parseCidr(text)
-    if (cidr === undefined) findings.push({ path: `${path}[${index}]`, message: `${path}[${index}] ${JSON.stringify(text)} is not a CIDR`, fix: 'use a CIDR such as 203.0.113.0/24' })
+    const cidr = typeof text === 'string' ? parseCidr(text) : undefined
+    if (cidr === undefined) findings.push({ path: `${path}[${index}]`, message: `${path}[${index}] ${shown(text)} is not a CIDR`, fix: 'use a CIDR such as 203.0.113.0/24' })
     else cidrs.push(cidr)
   }
   const open = findOpenRange(AddressSet.of(cidrs), settings.limit)
   if (open !== undefined) {
     findings.push({
       path,
-      message: `${path} admits ${open.admitted} IPv${open.family} addresses (${texts.join(', ')}); at most ${open.limit} allowed`,
+      message: `${path} admits ${open.admitted} IPv${open.family} addresses (${cidrs.map((cidr) => cidr.text).join(', ')}); at most ${open.limit} allowed`,
       fix: 'narrow the source ranges to the clients that need the service'
     })
   }

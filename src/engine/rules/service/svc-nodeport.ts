@@ -3,7 +3,8 @@ import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
-import { listField, SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { FieldReader, shown } from '../../read.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 const FIX = 'use a Route or a ClusterIP Service'
 
@@ -26,21 +27,21 @@ export const svcNodePort = defineRule({
   compile: (settings) => ({ allowed: compileGlobs(settings.allowedNamespaces) }),
   check (object, context, { allowed }) {
     if (allowed.matches(context.namespace ?? '')) return []
-    const type = serviceType(object)
+    const reader = new FieldReader()
+    const { spec, type } = readService(object, reader)
     if (type === 'NodePort') {
       return [{ path: 'spec.type', message: `spec.type NodePort is not allowed ${inNamespace(context)}`, fix: FIX }]
     }
-    const spec = serviceSpec(object)
-    if (type !== 'LoadBalancer' || (spec as { allocateLoadBalancerNodePorts?: unknown }).allocateLoadBalancerNodePorts !== false) return []
     const findings: Finding[] = []
-    for (const [index, port] of listField(spec.ports).entries()) {
-      if (port.nodePort === undefined || port.nodePort === 0) continue
-      findings.push({
-        path: `spec.ports[${index}].nodePort`,
-        message: `spec.ports[${index}].nodePort ${port.nodePort} opens a node port ${inNamespace(context)}`,
-        fix: 'remove nodePort from the LoadBalancer ports'
-      })
+    const allocates = reader.boolean(spec.allocateLoadBalancerNodePorts, 'spec.allocateLoadBalancerNodePorts')
+    if (type === 'LoadBalancer' && allocates === false) {
+      for (const [index, entry] of reader.list(spec.ports, 'spec.ports').entries()) {
+        const path = `spec.ports[${index}].nodePort`
+        const nodePort = reader.object(entry, `spec.ports[${index}]`)?.nodePort
+        if (nodePort === undefined || nodePort === null || nodePort === 0) continue
+        findings.push({ path, message: `${path} ${shown(nodePort)} opens a node port ${inNamespace(context)}`, fix: 'remove nodePort from the LoadBalancer ports' })
+      }
     }
-    return findings
+    return [...reader.problems, ...findings]
   }
 })

@@ -3,7 +3,8 @@ import { compileGlobs } from '../../glob.ts'
 import { CONTENT_OPERATIONS, defineRule, SettingError } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
-import { SERVICE_KIND, serviceSpec, serviceType } from './service.ts'
+import { FieldReader, shown } from '../../read.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 interface PortRange { readonly from: number, readonly to: number }
 
@@ -43,21 +44,21 @@ export const svcPortRange = defineRule({
     allowed: compileGlobs(settings.allowedNamespaces)
   }),
   check (object, context, settings) {
-    const type = serviceType(object)
-    if (!settings.types.has(type) || settings.allowed.matches(context.namespace ?? '')) return []
-    const ports: unknown = serviceSpec(object).ports
-    if (!Array.isArray(ports)) return []
+    if (settings.allowed.matches(context.namespace ?? '')) return []
+    const reader = new FieldReader()
+    const { spec, type } = readService(object, reader)
+    if (!settings.types.has(type)) return [...reader.problems]
     const findings: Finding[] = []
-    for (const [index, entry] of (ports as readonly ({ port?: unknown } | null)[]).entries()) {
-      const port = entry?.port
+    for (const [index, entry] of reader.list(spec.ports, 'spec.ports').entries()) {
+      const port = reader.object(entry, `spec.ports[${index}]`)?.port
       if (typeof port === 'number' && settings.ranges.some((range) => port >= range.from && port <= range.to)) continue
       const path = `spec.ports[${index}].port`
       findings.push({
         path,
-        message: `${path} ${JSON.stringify(port ?? null)} of a ${type} Service is outside the allowed ports (${settings.text}) ${inNamespace(context)}`,
+        message: `${path} ${shown(port ?? null)} of a ${type} Service is outside the allowed ports (${settings.text}) ${inNamespace(context)}`,
         fix: `expose the service on one of ${settings.text}`
       })
     }
-    return findings
+    return [...reader.problems, ...findings]
   }
 })

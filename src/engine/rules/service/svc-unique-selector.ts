@@ -1,17 +1,20 @@
 import Type from 'typebox'
 import { clusterObjects, sameObject, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
-import type { KubeObject, Service } from '../../../kube/types.ts'
-import { SERVICE_KIND } from './service.ts'
+import type { KubeObject } from '../../../kube/types.ts'
+import { FieldReader, metaOf } from '../../read.ts'
+import { readService, SERVICE_KIND } from './service.ts'
 
 type Selector = Readonly<Record<string, string>>
 
-/** The selector as key/value pairs, or undefined when the Service selects no pods itself. */
-function selectorOf (object: KubeObject): Selector | undefined {
-  const selector = (object as Service).spec?.selector
-  if (typeof selector !== 'object' || selector === null || Array.isArray(selector)) return undefined
-  const entries = Object.entries(selector).filter(([, value]) => typeof value === 'string')
-  return entries.length === 0 ? undefined : Object.fromEntries(entries)
+/**
+ * The selector as key/value pairs, or undefined when the Service selects no pods itself. Read
+ * through `reader` for the object under review; other Services' selectors are read quietly.
+ */
+function selectorOf (object: KubeObject, reader = new FieldReader()): Selector | undefined {
+  const selector = reader.object(readService(object, reader).spec.selector, 'spec.selector')
+  const entries = Object.entries(selector ?? {}).filter(([key, value]) => reader.string(value, `spec.selector["${key}"]`) !== undefined)
+  return entries.length === 0 ? undefined : Object.fromEntries(entries) as Selector
 }
 
 /** Every pair of `inner` is in `outer`: `outer` selects a subset of the pods `inner` selects. */
@@ -45,8 +48,9 @@ export const svcUniqueSelector = defineRule({
   defaults: { match: 'identical', whenUnknown: 'warn' },
   compile: (settings) => settings,
   check (object, context, settings) {
-    const selector = selectorOf(object)
-    if (selector === undefined) return []
+    const reader = new FieldReader()
+    const selector = selectorOf(object, reader)
+    if (selector === undefined) return [...reader.problems]
     const existing = clusterObjects(context, SERVICE_KIND[0], settings.whenUnknown, context.namespace)
     if ('unknown' in existing) return [existing.unknown]
     const size = Object.keys(selector).length
@@ -56,11 +60,11 @@ export const svcUniqueSelector = defineRule({
       if (theirs === undefined || !contains(selector, theirs)) return false
       return settings.match === 'contains' || Object.keys(theirs).length === size
     })
-    if (clash === undefined) return []
+    if (clash === undefined) return [...reader.problems]
     const theirs = selectorOf(clash) as Selector
-    return [{
+    return [...reader.problems, {
       path: 'spec.selector',
-      message: `spec.selector ${format(selector)} ${Object.keys(theirs).length === size ? 'is the same as' : 'contains'} the selector ${format(theirs)} of Service ${clash.metadata?.name ?? ''}`,
+      message: `spec.selector ${format(selector)} ${Object.keys(theirs).length === size ? 'is the same as' : 'contains'} the selector ${format(theirs)} of Service ${metaOf(clash).name ?? ''}`,
       fix: 'select the pods through the existing Service, or give this Service a selector of its own'
     }]
   }

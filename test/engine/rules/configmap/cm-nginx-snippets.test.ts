@@ -24,7 +24,7 @@ t.test('false in any spelling Go reads as false, absent keys and other ConfigMap
   }
   t.same(found(configMap('ingress-nginx-controller', { other: 'true' })), [])
   t.same(found(configMap('ingress-nginx-controller', undefined)), [])
-  t.same(found(configMap('ingress-nginx-controller', 'not a map')), [])
+  t.match(found(configMap('ingress-nginx-controller', 'not a map')), [{ path: 'data', message: 'data is the string "not a map"; expected an object' }], 'a wrong type is a finding of its own')
   t.same(found(configMap('app-settings', { 'allow-snippet-annotations': 'true' })), [], 'not a controller ConfigMap')
 })
 

@@ -48,9 +48,11 @@ t.test('allow-lists up to the limit pass, in both families', async (t) => {
   t.match(found([allow('10.0.0.0/16')], 'rules: { EFW-ALLOW-WORLD: { broadestAllowRange: { ipv4: 24, ipv6: 64 } } }'), [{ path: 'spec.egress[0].to.cidrSelector' }])
 })
 
-t.test('rules it cannot read are EFW-LIMIT\'s business; nothing throws', async (t) => {
-  t.same(found([allow('everything'), { type: 'Permit', to: { cidrSelector: '0.0.0.0/0' } }, null, 'x', { type: 'Allow' }]), [])
-  t.same(found('not a list'), [])
+t.test('rules it cannot read are EFW-LIMIT\'s business, wrong types a finding of their own; nothing throws', async (t) => {
+  t.same(found([allow('everything'), { type: 'Permit', to: { cidrSelector: '0.0.0.0/0' } }, null, 'x', { type: 'Allow' }]).map((v) => v.message), [
+    'spec.egress[3] is the string "x"; expected an object'
+  ])
+  t.same(found('not a list').map((v) => v.message), ['spec.egress is the string "not a list"; expected a list'])
   t.same(found(undefined), [])
 })
 

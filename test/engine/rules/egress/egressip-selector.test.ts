@@ -9,9 +9,24 @@ t.test('an empty namespaceSelector is denied', async (t) => {
     ruleId: 'EGRESSIP-SELECTOR',
     action: 'deny',
     path: 'spec.namespaceSelector',
-    message: 'spec.namespaceSelector is empty, so the egress IPs apply to every namespace',
-    fix: 'select the namespaces with spec.namespaceSelector.matchLabels'
+    message: 'spec.namespaceSelector selects every namespace, so the egress IPs apply to namespaces nobody chose',
+    fix: 'select the namespaces by name (kubernetes.io/metadata.name In [...]) or by a label only they carry'
   }])
+})
+
+t.test('every namespace in disguise is denied too: judged by what the selector selects', async (t) => {
+  const name = 'kubernetes.io/metadata.name'
+  const message = (namespaceSelector: unknown) => found({ namespaceSelector }).map((violation) => violation.message)
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Exists' }] }), ['spec.namespaceSelector selects every namespace, so the egress IPs apply to namespaces nobody chose'])
+  t.same(message({ matchExpressions: [{ key: name, operator: 'NotIn', values: ['kube-system'] }] }), [
+    'spec.namespaceSelector selects every namespace but kube-system, so the egress IPs apply to namespaces nobody chose'
+  ])
+  t.same(message({ matchExpressions: [{ key: 'egress', operator: 'DoesNotExist' }] }), [
+    'spec.namespaceSelector selects every namespace without the label egress, so the egress IPs apply to namespaces nobody chose'
+  ])
+  t.same(message({ matchExpressions: [{ key: name, operator: 'In', values: ['payments'] }] }), [])
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Exists' }, { key: 'env', operator: 'In', values: ['prod'] }] }), [])
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Matches' }] }), ['spec.namespaceSelector.matchExpressions[0].operator "Matches" is not one of In, NotIn, Exists, DoesNotExist'])
 })
 
 t.test('empty in every spelling, even with a pod selector', async (t) => {

@@ -19,21 +19,22 @@ const found = (egressIPs: unknown, options: { cluster?: readonly KubeObject[] | 
   })
 }
 
-t.test('an address another EgressIP holds is denied, and the holder named (EgressIPs are cluster-scoped)', async (t) => {
+t.test('an address another EgressIP holds is denied; the holder is named to the admin only', async (t) => {
   t.same(found(['192.0.2.12', '192.0.2.10']), [{
     ruleId: 'EGRESSIP-UNIQUE',
     action: 'deny',
     path: 'spec.egressIPs[1]',
     code: 'claimed',
-    message: 'spec.egressIPs[1] 192.0.2.10 is already claimed by EgressIP bank-egress',
-    fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first'
+    message: 'spec.egressIPs[1] 192.0.2.10 is already claimed by another EgressIP',
+    fix: 'pick a free address from the egress IP pool, or remove it from the other EgressIP first',
+    detail: 'held by EgressIP bank-egress'
   }])
   t.same(found(['192.0.2.12', '2001:db8:e::11']), [], 'free addresses pass')
 })
 
 t.test('one address in any spelling: IPv4-mapped IPv6, upper case, zeros written out', async (t) => {
-  t.match(found(['::ffff:192.0.2.10']), [{ message: 'spec.egressIPs[0] ::ffff:192.0.2.10 is already claimed by EgressIP bank-egress' }])
-  t.match(found(['2001:DB8:E:0::10']), [{ message: /already claimed by EgressIP bank-egress/ }])
+  t.match(found(['::ffff:192.0.2.10']), [{ message: 'spec.egressIPs[0] ::ffff:192.0.2.10 is already claimed by another EgressIP' }])
+  t.match(found(['2001:DB8:E:0::10']), [{ message: /already claimed by another EgressIP/, detail: 'held by EgressIP bank-egress' }])
 })
 
 t.test('an address listed twice in the object is denied without any cluster state', async (t) => {

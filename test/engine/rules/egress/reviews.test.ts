@@ -28,7 +28,7 @@ testExamples(['egressfirewall-', 'egressip-'], {
     allowed: false,
     deny: [
       '[EGRESSIP-POOL] spec.egressIPs[0] 192.0.2.71 is outside the approved egress IP pool; pick an address from the egress IP pool, or ask a cluster admin to extend it',
-      '[EGRESSIP-SELECTOR] spec.namespaceSelector is empty, so the egress IPs apply to every namespace; select the namespaces with spec.namespaceSelector.matchLabels'
+      '[EGRESSIP-SELECTOR] spec.namespaceSelector selects every namespace, so the egress IPs apply to namespaces nobody chose; select the namespaces by name (kubernetes.io/metadata.name In [...]) or by a label only they carry'
     ].join('\n')
   }
 })

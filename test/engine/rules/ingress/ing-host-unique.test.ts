@@ -21,7 +21,8 @@ t.test('a host used by an Ingress in another namespace is denied without naming 
     action: 'deny',
     path: 'spec.rules[0].host',
     message: 'spec.rules[0].host: the host example-host.example.com is already used by an Ingress in another namespace',
-    fix: 'use another host or path, or change the existing Ingress'
+    fix: 'use another host or path, or change the existing Ingress',
+    detail: /^held by Ingress \S+\/\S+$/
   }])
   t.same(check(ingress({ rules: [rule('example-allowed-host.example.com'), rule('example-allowed-host1.example.com')] })), [])
   t.same(check(ingress({ rules: [rule(undefined)] })), [], 'no host, no claim')

@@ -46,8 +46,8 @@ t.test('wildcard hosts are denied unless allowed, and then checked against the s
 t.test('invalid hosts and untrusted shapes', async (t) => {
   t.match(check({ rules: [rule('a.*.com')] }), [{ message: 'spec.rules[0].host "a.*.com" is not a valid host name' }])
   t.match(check({ rules: [rule('foo bar')] }), [{ message: 'spec.rules[0].host "foo bar" is not a valid host name' }])
-  t.same(check({ rules: null, defaultBackend: 'x' }), [])
-  t.match(check({ rules: [{ host: 5 }] }), [{ message: /has no host/ }], 'a non-string host is no host')
+  t.same(check({ rules: null, defaultBackend: 'x' }).map((v) => v.message), ['spec.defaultBackend is the string "x"; expected an object'])
+  t.match(check({ rules: [{ host: 5 }] }), [{ message: 'spec.rules[0].host is the number 5; expected a string' }, { message: /has no host/ }], 'a non-string host is no host, and a finding of its own')
 })
 
 t.test('maxHosts limits the distinct hosts of one Ingress', async (t) => {

@@ -33,8 +33,12 @@ t.test('configured patterns and allowed namespaces', async (t) => {
   t.same(check({ rules: [rule('a.example.com', '/etcetera')] }, substrings, 'edge-1'), [])
 })
 
-t.test('untrusted shapes are skipped, not crashed on', async (t) => {
-  t.same(check({ rules: [{ host: 'a.example.com', http: { paths: [{ path: 42 }, null, 'x'] } }, { http: 'x' }, null] }), [])
-  t.same(check({ rules: 'x' }), [])
+t.test('untrusted shapes are findings of their own, never crashed on', async (t) => {
+  t.same(check({ rules: [{ host: 'a.example.com', http: { paths: [{ path: 42 }, null, 'x'] } }, { http: 'x' }, null] }).map((v) => v.message), [
+    'spec.rules[1].http is the string "x"; expected an object',
+    'spec.rules[0].http.paths[2] is the string "x"; expected an object',
+    'spec.rules[0].http.paths[0].path is the number 42; expected a string'
+  ])
+  t.same(check({ rules: 'x' }).map((v) => v.message), ['spec.rules is the string "x"; expected a list'])
   t.same(check({}), [])
 })

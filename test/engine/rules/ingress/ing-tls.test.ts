@@ -68,6 +68,10 @@ t.test('legacy API groups, allowed namespaces and untrusted shapes', async (t) =
   t.match(check({ rules: [rule('www.example.com')] }, '{}', undefined, 'extensions/v1beta1'), [{ path: 'spec.tls' }])
   t.match(check({ rules: [rule('www.example.com')] }, '{}', undefined, 'networking.k8s.io/v1beta1'), [{ path: 'spec.tls' }])
   t.same(check({ rules: [rule('www.example.com')] }, 'rules: { ING-TLS: { allowedNamespaces: [shop] } }'), [])
-  t.same(check({ rules: 'nope', tls: [{ hosts: 'nope' }, 'x'] }), [])
-  t.match(check({ rules: [rule('a.example.com')], tls: [{ hosts: ['not a host', 7] }] }, 'rules: { ING-TLS: { tlsWithoutHostsCoversAll: false } }'), [{ path: 'spec.rules[0].host' }])
+  t.same(check({ rules: 'nope', tls: [{ hosts: 'nope' }, 'x'] }).map((v) => v.message), [
+    'spec.tls[1] is the string "x"; expected an object',
+    'spec.tls[0].hosts is the string "nope"; expected a list',
+    'spec.rules is the string "nope"; expected a list'
+  ])
+  t.match(check({ rules: [rule('a.example.com')], tls: [{ hosts: ['not a host', 7] }] }, 'rules: { ING-TLS: { tlsWithoutHostsCoversAll: false } }'), [{ path: 'spec.tls[0].hosts[1]' }, { path: 'spec.rules[0].host' }])
 })

@@ -79,7 +79,8 @@ t.test('sysctls: allow-list globs, and keys that could leave /proc/sys/net are r
     'spec.config.plugins[1].sysctl["net/../../kernel/x"] is not an allowed sysctl in namespace payments',
     'spec.config.plugins[1].sysctl["net..ipv4"] is not an allowed sysctl in namespace payments'
   ])
-  t.match(found(tuning('net.core.somaxconn=5')), [{ path: 'spec.config.plugins[1].sysctl', message: 'spec.config.plugins[1].sysctl is not an object of sysctl names and values' }])
+  t.same(found(tuning('net.core.somaxconn=5')), [], 'a sysctl that is not an object fails the plugin: NAD-CONFIG says so')
+  t.match(violations('NAD-CONFIG', nad(tuning('net.core.somaxconn=5'))), [{ path: 'spec.config.plugins[1].sysctl', message: 'spec.config.plugins[1].sysctl is a string; expected an object' }])
   t.match(found(tuning({ 'net.core.somaxconn': '1' }), 'rules: { NAD-CNI-TYPE: { allowedSysctls: [] } }'), [{ fix: 'ask a cluster admin to allow it (IFNAME stands for the pod\'s interface)' }])
 })
 

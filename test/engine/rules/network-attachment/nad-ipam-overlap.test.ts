@@ -22,17 +22,21 @@ t.test('ranges no other namespace uses pass, and so do overlaps inside one names
   t.same(found(nad({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth1', ipam: { type: 'dhcp' } }, 'shop')), [], 'no ranges, nothing to compare')
 })
 
-t.test('a range overlapping another namespace\'s attachment is denied, naming it', async (t) => {
+t.test('a range overlapping another namespace\'s attachment is denied, naming it to the admin only', async (t) => {
   const [violation, ...rest] = found(nad(whereabouts('192.168.50.64/26'), 'shop'))
   t.same(rest, [])
   t.match(violation, {
     ruleId: 'NAD-IPAM-OVERLAP',
     action: 'deny',
     path: 'spec.config.ipam.range',
-    message: 'spec.config.ipam.range 192.168.50.64/26 overlaps the addresses of NetworkAttachmentDefinition payments/db',
-    fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses'
+    message: 'spec.config.ipam.range 192.168.50.64/26 overlaps the addresses of 2 NetworkAttachmentDefinitions in another namespace',
+    fix: 'choose a range no other namespace uses, or split the subnet with range start and end addresses',
+    detail: 'held by NetworkAttachmentDefinition payments/db, NetworkAttachmentDefinition payments/sriov'
   })
-  t.match(found(nad(whereabouts('192.168.50.0/24'), 'shop')), [{ message: /NetworkAttachmentDefinition payments\/db, payments\/sriov$/ }])
+  t.same(found(nad(whereabouts('10.20.0.0/25'), 'shop')).map((v) => [v.message, v.detail]), [[
+    'spec.config.ipam.range 10.20.0.0/25 overlaps the addresses of a NetworkAttachmentDefinition in another namespace',
+    'held by NetworkAttachmentDefinition lab/lab-net'
+  ]])
 })
 
 t.test('pools, not subnets, are compared: a subnet split by start and end addresses is shared', async (t) => {
@@ -45,9 +49,11 @@ t.test('pools, not subnets, are compared: a subnet split by start and end addres
 t.test('each overlapping range of a conflist gets its own finding; long lists are cut', async (t) => {
   const many = Array.from({ length: 5 }, (_, index) => nad(whereabouts(`10.${40 + index}.0.0/16`), `team-${index}`, 'net'))
   const config = { cniVersion: '1.0.0', plugins: [{ type: 'macvlan', master: 'eth1', ipam: { type: 'host-local', ranges: [[{ subnet: '10.40.0.0/13' }], [{ subnet: '10.20.0.128/25' }]] } }] }
-  t.same(found(nad(config, 'shop'), { cluster: clusterWith([...existing, ...many]) }).map((v) => v.message), [
-    'spec.config.plugins[0].ipam.ranges[0][0].subnet 10.40.0.0/13 overlaps the addresses of NetworkAttachmentDefinition team-0/net, team-1/net, team-2/net and 2 more',
-    'spec.config.plugins[0].ipam.ranges[1][0].subnet 10.20.0.128/25 overlaps the addresses of NetworkAttachmentDefinition lab/lab-net'
+  t.same(found(nad(config, 'shop'), { cluster: clusterWith([...existing, ...many]) }).map((v) => [v.message, v.detail]), [
+    ['spec.config.plugins[0].ipam.ranges[0][0].subnet 10.40.0.0/13 overlaps the addresses of 5 NetworkAttachmentDefinitions in another namespace',
+      'held by NetworkAttachmentDefinition team-0/net, NetworkAttachmentDefinition team-1/net, NetworkAttachmentDefinition team-2/net and 2 more'],
+    ['spec.config.plugins[0].ipam.ranges[1][0].subnet 10.20.0.128/25 overlaps the addresses of a NetworkAttachmentDefinition in another namespace',
+      'held by NetworkAttachmentDefinition lab/lab-net']
   ])
 })
 

@@ -8,8 +8,8 @@ t.test('namespaceSelector {} alone admits every pod of every namespace: a warnin
     ruleId: 'NETPOL-ALL-NAMESPACES',
     action: 'warn',
     path: 'spec.ingress[0].from[1].namespaceSelector',
-    message: 'spec.ingress[0].from[1].namespaceSelector {} admits every pod of every namespace',
-    fix: 'select namespaces by label (e.g. kubernetes.io/metadata.name), or add a podSelector'
+    message: 'spec.ingress[0].from[1].namespaceSelector selects every namespace: the peer admits every pod there',
+    fix: 'select the namespaces by name (kubernetes.io/metadata.name In [...]) or by a label only they carry, or add a podSelector'
   }])
 })
 
@@ -29,7 +29,7 @@ t.test('a pod selector or a labelled namespace selector narrows the peer', async
 
 t.test('egress peers too, with their own wording; directions setting', async (t) => {
   const spec = { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }
-  t.match(found(spec), [{ path: 'spec.egress[0].to[0].namespaceSelector', message: 'spec.egress[0].to[0].namespaceSelector {} allows egress to every pod of every namespace' }])
+  t.match(found(spec), [{ path: 'spec.egress[0].to[0].namespaceSelector', message: 'spec.egress[0].to[0].namespaceSelector selects every namespace: the peer allows egress to every pod there' }])
   t.same(found(spec, 'rules: { NETPOL-ALL-NAMESPACES: { directions: [Ingress] } }'), [])
   t.equal(found({ ...spec, policyTypes: undefined }).length, 1, 'egress rules make the policy govern egress by default')
   t.same(found(ingressFrom({ namespaceSelector: {} }), 'rules: { NETPOL-ALL-NAMESPACES: { directions: [Egress] } }'), [])
@@ -46,4 +46,33 @@ t.test('every offending peer of every rule is named; ineffective rules are not',
     egress: [{ to: [{ namespaceSelector: {} }] }]
   }
   t.same(found(spec).map((v) => v.path), ['spec.ingress[0].from[0].namespaceSelector', 'spec.ingress[1].from[1].namespaceSelector'])
+})
+
+t.test('selectors are judged by what they select, not how they are spelt', async (t) => {
+  const name = 'kubernetes.io/metadata.name'
+  const message = (selector: Record<string, unknown>, podSelector?: Record<string, unknown>) =>
+    found(ingressFrom({ namespaceSelector: selector, ...(podSelector === undefined ? {} : { podSelector }) })).map((v) => v.message)
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Exists' }] }), ['spec.ingress[0].from[0].namespaceSelector selects every namespace: the peer admits every pod there'], 'every namespace has the name label')
+  t.same(message({ matchExpressions: [{ key: name, operator: 'NotIn', values: ['kube-system', 'openshift-monitoring'] }] }), [
+    'spec.ingress[0].from[0].namespaceSelector selects every namespace but kube-system, openshift-monitoring: the peer admits every pod there'
+  ])
+  t.same(message({ matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] }), [
+    'spec.ingress[0].from[0].namespaceSelector selects every namespace without the label team: the peer admits every pod there'
+  ])
+  t.same(message({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['platform'] }] }, { matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] }), [
+    'spec.ingress[0].from[0].namespaceSelector selects every namespace without tier=platform: the peer admits every pod there'
+  ], 'a pod selector with only negative requirements does not name pods')
+  t.same(message({ matchExpressions: [{ key: name, operator: 'In', values: ['front', 'back'] }] }), [], 'named namespaces')
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Exists' }, { key: 'team', operator: 'In', values: ['a'] }] }), [], 'a label it asks for')
+  t.same(message({ matchExpressions: [{ key: name, operator: 'DoesNotExist' }] }), [], 'no namespace')
+  t.same(message({ matchExpressions: [{ key: name, operator: 'Exists' }] }, { matchLabels: { app: 'prometheus' } }), [], 'a pod selector that names pods')
+})
+
+t.test('a selector the API server would refuse is a finding of its own, never an exception', async (t) => {
+  t.same(found(ingressFrom({ namespaceSelector: { matchExpressions: 'team' } })).map((v) => v.message), [
+    'spec.ingress[0].from[0].namespaceSelector.matchExpressions is the string "team"; expected a list'
+  ])
+  t.same(found(ingressFrom({ namespaceSelector: {}, podSelector: { matchLabels: { app: 7 } } })).map((v) => v.message), [
+    'spec.ingress[0].from[0].podSelector.matchLabels["app"] is the number 7; expected a string'
+  ])
 })

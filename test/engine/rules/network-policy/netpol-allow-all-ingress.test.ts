@@ -37,8 +37,12 @@ t.test('ingress rules of a policy that only governs egress take no effect', asyn
 })
 
 t.test('malformed input never throws', async (t) => {
-  t.same(found({ ingress: 'everything' }), [])
-  t.same(found({ ingress: [null, 7] }).map((v) => v.path), ['spec.ingress[0]', 'spec.ingress[1]'], 'a rule that is not an object has no from')
+  t.same(found({ ingress: 'everything' }).map((v) => v.message), ['spec.ingress is the string "everything"; expected a list'])
+  t.same(found({ ingress: [null, 7] }).map((v) => v.message), [
+    'spec.ingress[1] is the number 7; expected an object',
+    'spec.ingress[0] has no from: it admits every source',
+    'spec.ingress[1] has no from: it admits every source'
+  ], 'a rule that is not an object has no from')
   t.same(violationsOf('NETPOL-ALLOW-ALL-INGRESS', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }), [])
 })
 

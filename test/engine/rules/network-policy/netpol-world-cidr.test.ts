@@ -76,7 +76,7 @@ t.test('unreadable CIDRs are findings, never exceptions', async (t) => {
   ])
   t.match(found(spec)[0], { fix: 'write a CIDR such as 203.0.113.0/24 or 2001:db8::/48', action: 'deny' })
   t.match(messages(ingressFrom(ipBlock('0.0.0.0/0', 'garbage'))), [/is not a CIDR/, /admits 4294967296 IPv4/], 'an unreadable except cuts nothing')
-  t.same(found(ingressFrom(null, 'peer', { ipBlock: null })), [])
+  t.same(found(ingressFrom(null, 'peer', { ipBlock: null })).map((v) => v.message), ['spec.ingress[0].from[1] is the string "peer"; expected an object'])
 })
 
 t.test('selector peers, rules without from and egress-only policies are not this rule\'s business', async (t) => {

@@ -17,7 +17,7 @@ testExamples(['networkpolicy-'], {
   },
   'networkpolicy-all-namespaces.json': {
     allowed: true,
-    warnings: ['[NETPOL-ALL-NAMESPACES] spec.ingress[0].from[0].namespaceSelector {} admits every pod of every namespace']
+    warnings: ['[NETPOL-ALL-NAMESPACES] spec.ingress[0].from[0].namespaceSelector selects every namespace: the peer admits every pod there']
   },
   'networkpolicy-egress-anywhere.json': {
     allowed: true,

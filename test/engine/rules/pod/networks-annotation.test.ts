@@ -3,12 +3,11 @@ import { parseNetworksAnnotation } from '../../../../src/engine/rules/pod/networ
 
 const selections = (text: string) => {
   const parsed = parseNetworksAnnotation(text)
-  return 'selections' in parsed ? parsed.selections.map(({ ips, ...rest }) => ({ ...rest, ips: ips.map((ip) => ip.text) })) : parsed
+  return parsed.problems.length > 0
+    ? parsed
+    : parsed.selections.map(({ name, namespace, interface: ifname, ips }) => ({ name, namespace, interface: ifname, ips: ips.map((ip) => ip.text) }))
 }
-const error = (text: string) => {
-  const parsed = parseNetworksAnnotation(text)
-  return 'error' in parsed ? parsed.error : undefined
-}
+const error = (text: string) => parseNetworksAnnotation(text).problems[0]
 
 t.test('the comma list: name, namespace/name, name@interface, with spaces', async (t) => {
   t.same(selections('net1, shared-nets/storage@san0 ,db@net2'), [
@@ -41,12 +40,33 @@ t.test('a malformed comma list names the entry and what is wrong', async (t) => 
 t.test('malformed JSON names the entry and the field', async (t) => {
   t.match(error('[{"name": "db"'), /^it is not valid JSON \(/)
   t.equal(error('{"name": "db"}'), 'it is JSON but not a list; expected [{"name": "..."}]')
-  t.equal(error('["db"]'), 'entry 1 is not an object')
+  t.equal(error('["db"]'), 'entry 1 is a string; expected an object')
+  t.equal(error('[null]'), 'entry 1 is null')
   t.equal(error('[{"namespace": "x"}]'), 'entry 1 has no name')
-  t.equal(error('[{"name": "db", "namespace": 5}]'), 'entry 1 namespace 5 is not a string')
-  t.equal(error('[{"name": "db", "interface": 5}]'), 'entry 1 interface 5 is not a string')
+  t.equal(error('[{"name": "db", "namespace": 5}]'), 'entry 1: namespace is the number 5; expected a string')
+  t.equal(error('[{"name": "db", "interface": 5}]'), 'entry 1: interface is the number 5; expected a string')
   t.equal(error('[{"name": "db", "interface": "a b"}]'), 'entry 1: interface "a b" must be at most 15 characters without "/" or spaces')
-  t.equal(error('[{"name": "db", "ips": "10.0.0.1"}]'), 'entry 1 ips is not a list')
+  t.equal(error('[{"name": "db", "ips": "10.0.0.1"}]'), 'entry 1: ips is a string; expected a list')
   t.equal(error('[{"name": "db"}, {"name": "x", "ips": ["10.0.0.300"]}]'), 'entry 2 ips entry "10.0.0.300" is not an IP address')
-  t.equal(error('[{"name": "db", "ips": [7]}]'), 'entry 1 ips entry 7 is not an IP address')
+  t.equal(error('[{"name": "db", "ips": [7]}]'), 'entry 1: ips[0] is the number 7; expected a string')
+})
+
+t.test('the JSON list is read as Multus (Go) reads it: keys fold case, the last one wins', async (t) => {
+  const parsed = parseNetworksAnnotation('[{"name": "db-net", "Namespace": "billing"}]')
+  t.match(parsed.selections, [{ name: 'db-net', namespace: 'billing' }], 'Namespace is namespace')
+  t.same(parsed.problems, ['entry 1: Namespace is read as namespace by Go; write namespace'])
+  t.match(parseNetworksAnnotation('[{"name": "db", "namespace": "payments", "NAMESPACE": "billing"}]'), {
+    selections: [{ namespace: 'billing' }],
+    problems: ['entry 1: NAMESPACE and namespace are the same field to Go, and Go readers disagree on which one wins', 'entry 1: NAMESPACE is read as namespace by Go; write namespace']
+  })
+  t.match(parseNetworksAnnotation('[{"name": "db", "namespace": "billing", "namespace": null}]').selections, [{ namespace: 'billing' }], 'null leaves a string field alone')
+  t.match(parseNetworksAnnotation('[{"name": "db", "naMeſpace": "billing"}]').selections, [{ namespace: 'billing' }], 'ſ folds onto s')
+  t.match(parseNetworksAnnotation('[{"name": "db", "interfaceRequest": "net2"}]').selections, [{ interface: 'net2' }])
+  t.match(parseNetworksAnnotation('[{"name": "db", "interface": "net1", "interfaceRequest": "net2"}]').selections, [{ interface: 'net1' }])
+})
+
+t.test('port mappings and pass-through fields are kept for the rules that judge them', async (t) => {
+  const [selection] = parseNetworksAnnotation('[{"name": "db", "portMappings": [{"hostPort": 80, "containerPort": 8080}], "cni-args": {"promisc": true}, "deviceID": "0000:3b:02.1"}]').selections
+  t.match(selection, { portMappings: [{ hostPort: 80, containerPort: 8080 }], passThrough: ['cni-args', 'deviceID'] })
+  t.match(parseNetworksAnnotation('[{"name": "db", "cni-args": {}, "deviceID": ""}]').selections, [{ passThrough: [] }])
 })

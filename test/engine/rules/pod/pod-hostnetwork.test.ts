@@ -9,7 +9,8 @@ const hostNetwork = (value: unknown) => ({ spec: { hostNetwork: value, container
 t.test('pods on the pod network pass', async (t) => {
   t.same(found(workload('Pod', hostNetwork(false))), [])
   t.same(found(workload('Deployment', { spec: { containers: [] } })), [])
-  t.same(found(workload('Pod', hostNetwork('true'))), [], 'only the boolean true means host network')
+  t.match(found(workload('Pod', hostNetwork('true'))), [{ path: 'spec.hostNetwork', message: 'spec.hostNetwork is the string "true"; expected true or false' }],
+    'only the boolean true means host network; any other value is a wrong type')
 })
 
 t.test('hostNetwork is denied in every workload kind, at the template path', async (t) => {

@@ -8,7 +8,10 @@ const ports = (...list: unknown[]) => ({ spec: { containers: [{ name: 'app', por
 
 t.test('container ports without hostPort pass', async (t) => {
   t.same(found(workload('Pod', ports({ containerPort: 8080 }, { containerPort: 9090, hostPort: 0 }))), [])
-  t.same(found(workload('Pod', { spec: { containers: [{ name: 'app' }, 'junk'], initContainers: 'junk' } })), [])
+  t.same(found(workload('Pod', { spec: { containers: [{ name: 'app' }, 'junk'], initContainers: 'junk' } })).map((violation) => violation.message), [
+    'spec.containers[1] is the string "junk"; expected an object',
+    'spec.initContainers is the string "junk"; expected a list'
+  ], 'wrong types are findings of their own, never a crash')
 })
 
 t.test('any hostPort is denied, in every workload kind, at its path', async (t) => {
@@ -40,4 +43,12 @@ t.test('allowed namespaces (globs), action and DELETE', async (t) => {
   t.same(found(object, 'rules: { POD-HOSTPORT: { allowedNamespaces: ["monitoring-*"] } }'), [])
   t.match(found(object, 'rules: { POD-HOSTPORT: { action: warn } }'), [{ action: 'warn' }])
   t.same(violations('POD-HOSTPORT', object, '{}', { operation: 'DELETE', oldObject: object }), [])
+})
+
+t.test('portMappings in the networks annotation open host ports through the portmap plugin', async (t) => {
+  const template = { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name": "db-net", "portMappings": [{"hostPort": 8443, "containerPort": 8443}, {"containerPort": 80}]}]' } }, spec: { containers: [{ name: 'app' }] } }
+  t.same(violations('POD-HOSTPORT', workload('Deployment', template)).map((violation) => violation.message), [
+    'spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"] asks the portmap plugin of db-net for host port 8443 in namespace payments'
+  ])
+  t.same(violations('POD-HOSTPORT', workload('Deployment', template), 'rules: { POD-HOSTPORT: { allowedNamespaces: [payments] } }'), [])
 })

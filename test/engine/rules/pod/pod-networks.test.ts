@@ -64,7 +64,10 @@ t.test('replacing the cluster network is denied outside the allowed namespaces',
     message: 'metadata.annotations["v1.multus-cni.io/default-network"] replaces the pod\'s cluster network, which is not allowed in namespace payments',
     fix: 'remove it; attach extra networks with k8s.v1.cni.cncf.io/networks instead'
   }])
-  t.same(found(object, 'rules: { POD-NETWORKS: { defaultNetworkNamespaces: ["pay*"] } }'), [])
+  t.same(found(object, 'rules: { POD-NETWORKS: { defaultNetworkNamespaces: ["pay*"], sharedNamespaces: [openshift-multus] } }'), [])
+  t.match(found(object, 'rules: { POD-NETWORKS: { defaultNetworkNamespaces: ["pay*"] } }'), [{
+    message: 'metadata.annotations["v1.multus-cni.io/default-network"] names openshift-multus/other, a NetworkAttachmentDefinition in another namespace'
+  }], 'where allowed, it is held to what the networks annotation is held to')
 })
 
 t.test('shared namespaces are globs; action and DELETE', async (t) => {
@@ -72,4 +75,31 @@ t.test('shared namespaces are globs; action and DELETE', async (t) => {
   t.same(found(object, 'rules: { POD-NETWORKS: { sharedNamespaces: ["net-hub-*"] } }'), [])
   t.same(found(object, 'rules: { POD-NETWORKS: { action: off } }'), [])
   t.same(violations('POD-NETWORKS', object, '{}', { operation: 'DELETE', oldObject: object }), [])
+})
+
+t.test('the JSON list is judged as Multus reads it: "Namespace" is namespace', async (t) => {
+  const object = workload('Pod', withNetworks('[{"name": "db-net", "Namespace": "billing"}]'))
+  t.same(messages(object), [
+    `${ANNOTATION} is malformed: entry 1: Namespace is read as namespace by Go; write namespace`,
+    `${ANNOTATION} names billing/db-net, a NetworkAttachmentDefinition in another namespace`
+  ])
+  t.same(messages(workload('Pod', withNetworks('[{"name": "db-net", "namespace": "payments", "nameſpace": "billing"}]')))
+    .filter((message) => message.includes('another namespace')), [`${ANNOTATION} names billing/db-net, a NetworkAttachmentDefinition in another namespace`])
+  t.same(messages(workload('Pod', withNetworks('[{"name": "db-net", "IPS": ["10.128.0.9"]}]')))
+    .filter((message) => !message.includes('malformed')), [`${ANNOTATION} asks for IP 10.128.0.9 on payments/db-net, inside the forbidden range 10.128.0.0/14`])
+})
+
+t.test('cni-args and deviceID go to the plugins unvetted: denied unless the namespace may', async (t) => {
+  const object = workload('Deployment', withNetworks('[{"name": "db-net", "cni-args": {"promisc": true}, "deviceID": "0000:3b:02.1"}]'))
+  t.same(messages(object), [`spec.template.${ANNOTATION} hands cni-args and deviceID to the plugins of payments/db-net, which netguard cannot vet in namespace payments`])
+  t.same(found(object, 'rules: { POD-NETWORKS: { passThroughNamespaces: [payments] } }'), [])
+})
+
+t.test('a new pod or a template presetting OVN-Kubernetes\' own address record is denied', async (t) => {
+  const record = { 'k8s.ovn.org/pod-networks': '{"default":{"ip_addresses":["10.128.2.5/23"],"mac_address":"0a:58:0a:80:02:05"}}' }
+  const pod = workload('Pod', withNetworks('', record))
+  t.same(messages(pod), ['metadata.annotations["k8s.ovn.org/pod-networks"] presets the addresses OVN-Kubernetes gives the pod (it reads this annotation back)'])
+  t.same(found(pod, SPEC).length, 1)
+  t.same(violations('POD-NETWORKS', pod, SPEC, { operation: 'UPDATE', oldObject: pod }), [], 'OVN-Kubernetes itself writes it on the running pod')
+  t.equal(found(workload('Deployment', withNetworks('', record))).length, 1)
 })

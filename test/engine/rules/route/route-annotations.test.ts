@@ -59,9 +59,10 @@ t.test('allowed values, when present', async (t) => {
 })
 
 t.test('untrusted input: annotations that are not a map, values that are not strings', async (t) => {
-  t.same(check('nonsense', POLICY), [])
+  t.match(check('nonsense', POLICY), [{ message: 'metadata.annotations is the string "nonsense"; expected an object' }])
   t.same(check(null, POLICY), [])
-  t.match(check({ 'haproxy.router.openshift.io/balance': 7 }, POLICY), [], 'a non-string value counts as absent')
+  t.match(check({ 'haproxy.router.openshift.io/balance': 7 }, POLICY), [{ message: 'metadata.annotations["haproxy.router.openshift.io/balance"] is the number 7; expected a string' }],
+    'a non-string value is a finding of its own')
 })
 
 t.test('a bad regular expression fails the policy', async (t) => {

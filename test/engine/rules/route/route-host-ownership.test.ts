@@ -26,7 +26,8 @@ t.test('a host held by another namespace is denied, whatever the path, without n
       action: 'deny',
       path: 'spec.host',
       message: 'spec.host www.bank.example.com: the host is already claimed by a Route in another namespace',
-      fix: 'use another host, or ask the owner of the host to release it'
+      fix: 'use another host, or ask the owner of the host to release it',
+      detail: /^held by Route \S+\/\S+$/
     }], String(path))
   }
 })

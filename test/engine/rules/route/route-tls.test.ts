@@ -20,9 +20,9 @@ t.test('every termination passes', async (t) => {
 t.test('spec.tls without a termination, or not an object, is no TLS', async (t) => {
   t.match(check(route({ tls: {} })), [{ path: 'spec.tls.termination', message: 'spec.tls.termination is missing, so the Route has no TLS' }])
   t.match(check(route({ tls: { termination: '' } })), [{ path: 'spec.tls.termination' }])
-  t.match(check(route({ tls: 'edge' })), [{ path: 'spec.tls' }])
+  t.match(check(route({ tls: 'edge' })), [{ path: 'spec.tls', message: 'spec.tls is the string "edge"; expected an object' }, { path: 'spec.tls', message: /is missing/ }])
   t.match(check(route({ tls: null })), [{ path: 'spec.tls' }])
-  t.match(check({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'x' }, spec: 'nonsense' }), [{ path: 'spec.tls' }])
+  t.match(check({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'x' }, spec: 'nonsense' }), [{ path: 'spec', message: 'spec is the string "nonsense"; expected an object' }, { path: 'spec.tls' }])
 })
 
 t.test('allowed namespaces, actions and DELETE', async (t) => {

@@ -14,27 +14,30 @@ const existing = [
 const found = (object: KubeObject, spec = '{}', cluster = staticClusterView(existing)) =>
   evaluate(object, contextFor(object, { cluster }), policyWith(spec)).filter((v) => v.ruleId === 'SVC-EXTERNAL-DNS-UNIQUE')
 
-t.test('a name another Service claims, in any namespace, is denied', async (t) => {
-  t.match(found(service('mine', { [HOSTNAME]: 'www.example.com' })), [{
+t.test('a name another Service claims, in any namespace, is denied: the tenant learns it is taken, the admin by whom', async (t) => {
+  t.same(found(service('mine', { [HOSTNAME]: 'www.example.com' })), [{
+    ruleId: 'SVC-EXTERNAL-DNS-UNIQUE',
     action: 'deny',
     path: `metadata.annotations["${HOSTNAME}"]`,
-    message: `metadata.annotations["${HOSTNAME}"] www.example.com is already claimed by Service web/www`,
-    fix: /DNS name of your own/
+    message: `metadata.annotations["${HOSTNAME}"] www.example.com is already claimed by a Service in another namespace`,
+    fix: 'use a DNS name of your own, or ask a cluster admin who holds it',
+    detail: 'held by Service web/www'
   }])
+  t.match(found(service('mine', { [HOSTNAME]: 'www.example.com' }, 'web')), [{ message: /already claimed by Service www in this namespace$/ }], 'its own namespace\'s Service is named')
 })
 
 t.test('names are comma-separated, case-insensitive and without trailing dot; each clash is reported once', async (t) => {
   const violations = found(service('mine', { [HOSTNAME]: 'API.example.com, new.example.com,api2.example.com.,api.example.com' }))
   t.same(violations.map((v) => v.message.replace(/^\S+ /, '')), [
-    'api.example.com is already claimed by Service api/api',
-    'api2.example.com is already claimed by Service api/api'
+    'api.example.com is already claimed by a Service in another namespace',
+    'api2.example.com is already claimed by a Service in another namespace'
   ])
 })
 
 t.test('new names, no annotation and the object itself pass', async (t) => {
   t.same(found(service('mine', { [HOSTNAME]: 'new.example.com' })), [])
   t.same(found(service('mine', undefined)), [])
-  t.same(found(service('mine', { [HOSTNAME]: 42 })), [])
+  t.match(found(service('mine', { [HOSTNAME]: 42 })), [{ message: `metadata.annotations["${HOSTNAME}"] is the number 42; expected a string` }])
   t.same(found(service('www', { [HOSTNAME]: 'www.example.com' }, 'web')), [], 'an update of the owner')
 })
 
@@ -42,7 +45,7 @@ t.test('other annotations can be configured', async (t) => {
   const internal = 'external-dns.alpha.kubernetes.io/internal-hostname'
   const cluster = staticClusterView([service('int', { [internal]: 'db.internal' }, 'db')])
   const spec = `rules: { SVC-EXTERNAL-DNS-UNIQUE: { annotations: ["${HOSTNAME}", "${internal}"] } }`
-  t.match(found(service('mine', { [HOSTNAME]: 'db.internal' }), spec, cluster), [{ message: /db\.internal is already claimed by Service db\/int/ }])
+  t.match(found(service('mine', { [HOSTNAME]: 'db.internal' }), spec, cluster), [{ message: /db\.internal is already claimed by a Service in another namespace/, detail: 'held by Service db/int' }])
   t.same(found(service('mine', { [HOSTNAME]: 'db.internal' }), '{}', cluster), [])
 })
 

@@ -49,3 +49,17 @@ t.test('required annotations with allowed values', async (t) => {
     { path: 'metadata.annotations["team"]', message: /is required/ }
   ])
 })
+
+t.test('a wrong type is a finding with the field and the type expected, never "could not evaluate"', async (t) => {
+  const object = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb', namespace: 'shop' }, spec: { type: 'LoadBalancer', loadBalancerSourceRanges: '10.0.0.0/8' } }
+  const found = evaluate(object, contextFor(object), policyWith()).filter((violation) => violation.ruleId === 'SVC-LOADBALANCER')
+  t.match(found, [{
+    action: 'deny',
+    path: 'spec.loadBalancerSourceRanges',
+    message: 'spec.loadBalancerSourceRanges is the string "10.0.0.0/8"; expected a list',
+    fix: 'write spec.loadBalancerSourceRanges as a list'
+  }, { path: 'spec.loadBalancerSourceRanges', message: /open to the world/ }])
+  t.notMatch(JSON.stringify(found), 'could not evaluate')
+  const ranges = { ...object, spec: { type: 'LoadBalancer', loadBalancerSourceRanges: [7, '10.0.0.0/24'] } }
+  t.same(evaluate(ranges, contextFor(ranges), policyWith()).map((violation) => violation.message), ['spec.loadBalancerSourceRanges[0] 7 is not a CIDR'])
+})

@@ -34,6 +34,6 @@ t.test('DELETE never violates a content rule', async (t) => {
   t.same(ids(object, '{}', { operation: 'DELETE', oldObject: object }), [])
 })
 
-t.test('malformed ports are read as absent, never a crash', async (t) => {
-  t.same(ids(service({ type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: 'http' })), [])
+t.test('malformed ports are a finding of their own, never a crash', async (t) => {
+  t.same(ids(service({ type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: 'http' })).map((v) => v.message), ['spec.ports is the string "http"; expected a list'])
 })

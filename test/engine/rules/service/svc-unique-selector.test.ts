@@ -35,7 +35,7 @@ t.test('other namespaces, no selector and the object itself do not count', async
   t.same(found(service('copy', { app: 'db' }), IDENTICAL), [])
   t.same(found(service('external', undefined), IDENTICAL), [])
   t.same(found(service('empty', {}), IDENTICAL), [])
-  t.same(found(service('weird', ['app']), IDENTICAL), [])
+  t.match(found(service('weird', ['app']), IDENTICAL), [{ path: 'spec.selector', message: 'spec.selector is a list; expected an object' }])
   t.same(found(service('web', { app: 'web' }), IDENTICAL, staticClusterView(existing), 'UPDATE'), [], 'an UPDATE does not clash with itself')
 })
 
