@@ -1,0 +1,43 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+
+export interface ServeChild {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly port: number
+  /** Every JSON line the server wrote to stdout so far. */
+  readonly records: Record<string, unknown>[]
+  /** Resolves with the exit code once the process ended and all its output was read. */
+  readonly exited: Promise<number | null>
+  stderr (): string
+}
+
+/**
+ * `netguard serve` from source in a process of its own (its own event loop, its own signals),
+ * listening on 127.0.0.1:0; resolves once it logs where it listens.
+ */
+export async function serveChild (t: Test, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServeChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
+  })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  const records: Record<string, unknown>[] = []
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  // 'close', not 'exit': only then has every line the child wrote been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const record = JSON.parse(line) as Record<string, unknown>
+      records.push(record)
+      const match = /^Server listening at https:\/\/127\.0\.0\.1:(\d+)$/.exec(String(record.msg))
+      if (match !== null) resolve(Number(match[1]))
+    })
+    child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)))
+  })
+  return { child, port, records, exited, stderr: () => stderr }
+}
