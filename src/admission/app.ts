@@ -11,6 +11,7 @@ import type { PolicyStatus } from '../policy/store.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
 import { Gate } from './gate.ts'
 import { registerHealth } from './health.ts'
+import { parseReviewInTurns } from './review-json.ts'
 import { admit, AdmissionReviewResponseSchema, parseReviewJson, REVIEW_POINTS, reviewSummary } from './review.ts'
 
 const MiB = 1024 * 1024
@@ -121,17 +122,18 @@ export function buildApp (deps: AppDeps): WebhookApp {
   // message ever quotes the body.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    let parsed: unknown
-    try {
-      parsed = parseReviewJson(body as string)
-    } catch (error) {
-      done(error as Error, undefined)
+    const text = body as string
+    // A large body is parsed in pieces, one turn of the event loop each, and reviewed in a turn
+    // of its own: health probes and other connections are answered in between.
+    if (text.length > LARGE_BODY_BYTES) {
+      parseReviewInTurns(text).then((parsed) => setImmediate(done, null, parsed), (error: Error) => done(error, undefined))
       return
     }
-    // A large body took a long synchronous parse: let health probes and other connections
-    // have the event loop before the review runs.
-    if ((body as string).length > LARGE_BODY_BYTES) setImmediate(done, null, parsed)
-    else done(null, parsed)
+    try {
+      done(null, parseReviewJson(text))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
   })
 
   // Large bodies one at a time (by default): the others wait unread, and after a while get a
