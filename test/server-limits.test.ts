@@ -123,13 +123,15 @@ function parseFloorMs (text: string): number {
   return Math.min(...times)
 }
 
-t.test('a 7 MiB review costs little more than parsing it, and /healthz answers while several arrive at once', async (t) => {
+t.test('a 7 MiB review costs little more than parsing it; twelve at once fit a small heap, and /healthz answers meanwhile', async (t) => {
   // The server in a process of its own, so that the client's work is not on its event loop.
   // Timings are judged against JSON.parse of the same body measured alongside, because the
   // machines that run the tests are shared: on a quiet one the review takes about 100 ms and the
   // worst probe stays under 100 ms.
   const certs = await testCertificates()
-  const { port } = await serveChild(t, ['--cert', certs.certFile, '--key', certs.keyFile])
+  // With a small heap (256 MiB, of which tsx and the loaded code take about 70; no coverage
+  // hooks): twelve such reviews parsed at once would need several times what is left.
+  const { port, child } = await serveChild(t, ['--cert', certs.certFile, '--key', certs.keyFile], { NODE_OPTIONS: '--max-old-space-size=256', NODE_V8_COVERAGE: undefined })
   const ca = certs.caPem
   const body = labelledUpdate(100_000)
   t.ok(body.length > 6 * 1024 * 1024 && body.length < 7 * 1024 * 1024, `${(body.length / 1024 / 1024).toFixed(2)} MiB, 200,000 labels`)
@@ -165,9 +167,9 @@ t.test('a 7 MiB review costs little more than parsing it, and /healthz answers w
   const floor = Math.min(...floors)
   const best = Math.min(...alone)
   t.comment(`7 MiB review, client to answer: ${alone.map((ms) => ms.toFixed(0)).join(', ')} ms; JSON.parse of it here: ${floor.toFixed(0)} ms`)
-  t.ok(best < 2 * floor + 60, `answered in ${best.toFixed(0)} ms, within twice the parse (${floor.toFixed(0)} ms) and the transfer`)
+  t.ok(best < 3 * floor + 150, `answered in ${best.toFixed(0)} ms: a few parses (${floor.toFixed(0)} ms here) and the transfer, no more`)
 
-  // Six at once, with a probe every 20 ms.
+  // Twelve at once, with a probe every 20 ms.
   const probes: number[] = []
   const probe = { running: true }
   const prober = (async () => {
@@ -178,15 +180,21 @@ t.test('a 7 MiB review costs little more than parsing it, and /healthz answers w
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   })()
-  const replies = await Promise.all(Array.from({ length: 6 }, review))
+  const replies = await Promise.all(Array.from({ length: 12 }, review))
   probe.running = false
   await prober
-  t.same(replies.map((reply) => reply.status), [200, 200, 200, 200, 200, 200], 'every one answered, some after a 429 and a retry')
-  const worst = Math.max(...probes)
-  t.comment(`/healthz during six 7 MiB reviews: ${probes.length} probes, worst ${worst.toFixed(0)} ms; reviews ${replies.map((reply) => `${reply.ms.toFixed(0)} ms (${reply.retries} retries)`).join(', ')}`)
-  // One large body is parsed at a time, and the review runs in a later turn of the event loop:
-  // a probe waits for at most one parse (the server's, on a CPU it shares with this process).
-  t.ok(worst < 3 * floor + 150, `worst /healthz ${worst.toFixed(0)} ms: about one parse (${floor.toFixed(0)} ms here) behind at most`)
+  t.same(replies.map((reply) => reply.status), Array.from({ length: 12 }, () => 200), 'every one answered, some after a 429 and a retry')
+  t.equal(child.exitCode, null, 'the server is still running')
+  const sorted = [...probes].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0
+  const worst = sorted.at(-1) ?? 0
+  t.comment(`/healthz during twelve 7 MiB reviews: ${probes.length} probes, median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; reviews ${replies.map((reply) => `${reply.ms.toFixed(0)} ms (${reply.retries} retries)`).join(', ')}`)
+  // One large body at a time, parsed in three turns and reviewed in a fourth: a probe waits for
+  // a piece of one parse, not for the burst. On a quiet machine the worst probe takes under
+  // 100 ms; the bounds here are loose because the server shares a busy CPU with this process
+  // (and with the garbage collector, which a near-full heap keeps at work).
+  t.ok(median < floor, `the median probe (${median.toFixed(0)} ms) waits for less than one parse (${floor.toFixed(0)} ms here)`)
+  t.ok(worst < 5 * floor + 250, `the worst probe (${worst.toFixed(0)} ms) waits for a few parses at most, not for the burst`)
 })
 
 t.test('a connection that never starts its TLS handshake is dropped after the handshake timeout', async (t) => {

@@ -20,9 +20,12 @@ export interface ServeChild {
  * listening on 127.0.0.1:0; resolves once it logs where it listens.
  */
 export async function serveChild (t: Test, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServeChild> {
+  // An undefined value removes the variable (e.g. tap's coverage hooks, for a memory test).
+  const childEnv = { ...process.env, ...env }
+  for (const [name, value] of Object.entries(env)) if (value === undefined) Reflect.deleteProperty(childEnv, name)
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env }
+    env: childEnv
   })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const records: Record<string, unknown>[] = []
