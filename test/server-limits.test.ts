@@ -126,8 +126,7 @@ function parseFloorMs (text: string): number {
 t.test('a 7 MiB review costs little more than parsing it; twelve at once fit a small heap, and /healthz answers meanwhile', async (t) => {
   // The server in a process of its own, so that the client's work is not on its event loop.
   // Timings are judged against JSON.parse of the same body measured alongside, because the
-  // machines that run the tests are shared: on a quiet one the review takes about 100 ms and the
-  // worst probe stays under 100 ms.
+  // machines that run the tests are shared and their load changes every figure several times over.
   const certs = await testCertificates()
   // With a small heap (256 MiB, of which tsx and the loaded code take about 70; no coverage
   // hooks): twelve such reviews parsed at once would need several times what is left.
@@ -190,9 +189,9 @@ t.test('a 7 MiB review costs little more than parsing it; twelve at once fit a s
   const worst = sorted.at(-1) ?? 0
   t.comment(`/healthz during twelve 7 MiB reviews: ${probes.length} probes, median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; reviews ${replies.map((reply) => `${reply.ms.toFixed(0)} ms (${reply.retries} retries)`).join(', ')}`)
   // One large body at a time, parsed in three turns and reviewed in a fourth: a probe waits for
-  // a piece of one parse, not for the burst. On a quiet machine the worst probe takes under
-  // 100 ms; the bounds here are loose because the server shares a busy CPU with this process
-  // (and with the garbage collector, which a near-full heap keeps at work).
+  // a piece of one parse, not for the burst. The bound on the worst probe is loose because the
+  // server shares a busy CPU with this process (and with the garbage collector, which a
+  // near-full heap keeps at work).
   t.ok(median < floor, `the median probe (${median.toFixed(0)} ms) waits for less than one parse (${floor.toFixed(0)} ms here)`)
   t.ok(worst < 5 * floor + 250, `the worst probe (${worst.toFixed(0)} ms) waits for a few parses at most, not for the burst`)
 })
