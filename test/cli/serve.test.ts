@@ -1,15 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { Agent } from 'node:https'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runCliWith } from '../helpers/cli.ts'
 import { httpsRequest } from '../helpers/https.ts'
 import { exampleReview } from '../helpers/review.ts'
-import { serveChild } from '../helpers/serve-child.ts'
+import { serveChild, serveProcess } from '../helpers/serve-child.ts'
 import { testCertificates } from '../helpers/tls.ts'
 
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url))
@@ -88,24 +87,9 @@ t.test('the image starts as it is: as UID 65532 from a read-only copy, the dev c
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }))
   chmodSync(tmp, 0o1777)
   chmodSync(app, 0o755)
-  const child = spawn('setpriv', ['--reuid=65532', '--regid=65532', '--clear-groups', process.execPath, join(app, 'dist/cli/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: app,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, TMPDIR: tmp }
-  })
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  const lines: Record<string, unknown>[] = []
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const record = JSON.parse(line) as Record<string, unknown>
-      lines.push(record)
-      const match = /^Server listening at https:\/\/127\.0\.0\.1:(\d+)$/.exec(String(record.msg))
-      if (match !== null) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`serve exited ${String(code)}: ${stderr}`)))
-  })
+  const { port, records: lines, child } = await serveProcess(t, 'setpriv',
+    ['--reuid=65532', '--regid=65532', '--clear-groups', process.execPath, join(app, 'dist/cli/main.js'), 'serve', '--port', '0', '--host', '127.0.0.1'],
+    { cwd: app, env: { PATH: process.env.PATH, TMPDIR: tmp } })
   const devDir = join(tmp, 'netguard-dev-certs-65532')
   const warning = lines.find((line) => line.level === 40)
   t.match(warning, { msg: /no --cert\/--key: serving a development certificate from the temporary directory.*--cert and --key.*certificates\.provider/, dir: devDir }, 'says where, and what a cluster needs')

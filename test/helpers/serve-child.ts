@@ -17,16 +17,18 @@ export interface ServeChild {
 
 /**
  * `netguard serve` from source in a process of its own (its own event loop, its own signals),
- * listening on 127.0.0.1:0; resolves once it logs where it listens.
+ * listening on 127.0.0.1:0; resolves once it logs where it listens. An undefined value in `env`
+ * removes the variable (e.g. tap's coverage hooks, for a memory test).
  */
 export async function serveChild (t: Test, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServeChild> {
-  // An undefined value removes the variable (e.g. tap's coverage hooks, for a memory test).
   const childEnv = { ...process.env, ...env }
   for (const [name, value] of Object.entries(env)) if (value === undefined) Reflect.deleteProperty(childEnv, name)
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: childEnv
-  })
+  return await serveProcess(t, process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], { env: childEnv })
+}
+
+/** Any command that runs `netguard serve --port 0 --host 127.0.0.1` (the built CLI, as another user). */
+export async function serveProcess (t: Test, command: string, argv: readonly string[], options: { env: NodeJS.ProcessEnv, cwd?: string }): Promise<ServeChild> {
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env, cwd: options.cwd })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const records: Record<string, unknown>[] = []
   let stderr = ''
@@ -40,7 +42,7 @@ export async function serveChild (t: Test, args: readonly string[], env: NodeJS.
       const match = /^Server listening at https:\/\/127\.0\.0\.1:(\d+)$/.exec(String(record.msg))
       if (match !== null) resolve(Number(match[1]))
     })
-    child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)))
+    child.once('exit', (code) => reject(new Error(`serve exited ${String(code)} before it listened: ${stderr}`)))
   })
   return { child, port, records, exited, stderr: () => stderr }
 }

@@ -9,7 +9,7 @@ import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
-import { CHART_DIR } from '../helpers/chart.ts'
+import { CHART_DIR, selects } from '../helpers/chart.ts'
 import { overlay, renderChart } from '../helpers/helm-template.ts'
 
 // What the API server would send to netguard, worked out from the rendered webhook
@@ -69,19 +69,6 @@ function celRequest (probe: Probe): Obj {
     operation: probe.operation,
     userInfo
   }
-}
-
-function selects (selector: Obj | undefined, labels: Record<string, string>): boolean {
-  if (selector === undefined) return true
-  const expressions = (selector.matchExpressions ?? []) as { key: string, operator: string, values?: string[] }[]
-  return Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
-    expressions.every(({ key, operator, values = [] }) => {
-      const has = Object.hasOwn(labels, key)
-      if (operator === 'In') return has && values.includes(labels[key] ?? '')
-      if (operator === 'NotIn') return !has || !values.includes(labels[key] ?? '')
-      if (operator === 'Exists') return has
-      return !has
-    })
 }
 
 /**

@@ -5,7 +5,7 @@ import { CACHED_RESOURCES } from '../../src/cluster/caches.ts'
 import { LEASES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
-import { CHART_DIR, chartFile } from '../helpers/chart.ts'
+import { CHART_DIR, chartFile, selects } from '../helpers/chart.ts'
 import { overlay, renderChart, type RenderOptions } from '../helpers/helm-template.ts'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -34,19 +34,6 @@ function kinds (objects: readonly Obj[]): string[] {
 }
 
 const webhookRules = parse(chartFile('files/webhook-rules.yaml')) as Obj
-
-/** The API server's reading of a label selector (matchLabels and matchExpressions). */
-function selects (selector: Obj, labels: Record<string, string>): boolean {
-  const expressions = (selector.matchExpressions ?? []) as { key: string, operator: string, values?: string[] }[]
-  return Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
-    expressions.every(({ key, operator, values = [] }) => {
-      const has = Object.hasOwn(labels, key)
-      if (operator === 'In') return has && values.includes(labels[key] ?? '')
-      if (operator === 'NotIn') return !has || !values.includes(labels[key] ?? '')
-      if (operator === 'Exists') return has
-      return !has
-    })
-}
 
 const namespace = (name: string, labels: Record<string, string> = {}): Record<string, string> => ({ 'kubernetes.io/metadata.name': name, ...labels })
 
