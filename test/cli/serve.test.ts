@@ -10,6 +10,7 @@ import { httpsRequest } from '../helpers/https.ts'
 import { exampleReview } from '../helpers/review.ts'
 import { serveChild, serveProcess } from '../helpers/serve-child.ts'
 import { testCertificates } from '../helpers/tls.ts'
+import { until } from '../helpers/wait.ts'
 
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url))
 
@@ -36,7 +37,6 @@ t.test('across a SIGTERM under load, no review on a keep-alive connection fails'
   t.teardown(() => agent.destroy())
   const body = exampleReview('service-nodeport-denied')
   const outcomes = { ok: 0, failed: [] as string[], closing: 0, afterSignal: 0 }
-  // Requests sent this long after the signal reach a server that has seen it.
   let signalled = false
   const load = { sending: true }
   const sender = async (): Promise<void> => {
@@ -59,7 +59,8 @@ t.test('across a SIGTERM under load, no review on a keep-alive connection fails'
   t.teardown(() => { load.sending = false })
   await new Promise((resolve) => setTimeout(resolve, 500))
   child.kill('SIGTERM')
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  // From the moment the server says it drains, every answer it sends closes its connection.
+  await until('the server to drain', () => records.some((record) => String(record.msg).startsWith('draining')), 10_000)
   signalled = true
   const readyz = await httpsRequest(port, '/readyz', { ca: certs.caPem })
   // The endpoint removal reaches the clients within the delay; until then they keep sending.
