@@ -1,3 +1,6 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts): cluster state is seeded directly and
+// watch events come on demand, so cache-dependent verdicts are checked deterministically; the real API
+// server calling the server is test/e2e/.
 import t from 'tap'
 import { buildConfig } from '../src/config.ts'
 import { NAMESPACES, NETWORK_POLICIES, ROUTES } from '../src/kube/resources.ts'

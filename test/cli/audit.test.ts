@@ -1,3 +1,6 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts): paging with continue tokens, kinds the
+// cluster lacks (404) and write errors on demand. Whether the real API server and the PolicyReport
+// CRD's schema accept what audit writes is test/e2e/audit.e2e.ts.
 import { readdirSync, readFileSync } from 'node:fs'
 import { PassThrough } from 'node:stream'
 import t from 'tap'

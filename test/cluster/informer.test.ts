@@ -1,3 +1,5 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts): 410 Gone, 429, dropped watches and
+// compaction are injected at will, which a real API server does not offer.
 import t from 'tap'
 import { ClusterCaches } from '../../src/cluster/caches.ts'
 import { Informer, type CacheEvent } from '../../src/cluster/informer.ts'

@@ -1,3 +1,5 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts): a lost Lease and a leader handover are
+// provoked on demand, which a real API server does not offer.
 import t from 'tap'
 import { startClusterServices } from '../../src/cluster/services.ts'
 import { NAMESPACES } from '../../src/kube/resources.ts'

@@ -1,3 +1,5 @@
+// Shared set-up for the tests that run netguard's cluster services against the loopback double
+// (test/helpers/fake-apiserver.ts); the real API server's counterparts are in test/e2e/.
 import type { CompiledPolicy } from '../../src/engine/policy.ts'
 import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from '../../src/cluster/services.ts'
 import { NAMESPACES, NETWORK_POLICIES } from '../../src/kube/resources.ts'

@@ -14,6 +14,9 @@ import { kindKey, type KubeObject } from '../../src/kube/types.ts'
  * ADDED/MODIFIED/DELETED/BOOKMARK and ERROR 410, Status bodies for 404/409/410), plus the
  * defaulting a real API server does on write (policyTypes, protocol, managedFields...).
  * Tests change state through its methods, which emit watch events as another client's writes would.
+ * It is the backend for faults on demand (410, 429, dropped watches, a lost Lease) and for fast,
+ * seeded cluster state; what only the real API server decides (whether a webhook is called, RBAC,
+ * CRD schemas, patches, dry runs) is tested against one in test/e2e/ (`npm run e2e`).
  */
 
 export interface RecordedRequest {

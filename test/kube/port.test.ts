@@ -1,3 +1,5 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts): the port's handling of 404, 409, 410,
+// watch streams that end or drop, and bookmarks needs those answers on demand.
 import t from 'tap'
 import { findClusterConfig } from '../../src/kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort, type WatchEvent } from '../../src/kube/port.ts'

@@ -1,3 +1,5 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts), so that every case settles in
+// milliseconds; test/e2e/isolation.e2e.ts runs the reconciler against the real API server.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'

@@ -1,3 +1,6 @@
+// Backend: the loopback double (test/helpers/fake-apiserver.ts). The reconciler's retries, conflicts,
+// lost Lease and relists need faults on demand, and hundreds of namespaces settle in milliseconds;
+// the real API server's answer to its writes (the chart's RBAC, real watches) is test/e2e/isolation.e2e.ts.
 import t from 'tap'
 import { LEASES, NAMESPACES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
