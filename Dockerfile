@@ -4,7 +4,8 @@
 # it works as is on Kubernetes (runAsNonRoot) and under OpenShift's restricted-v2 SCC, which runs
 # it with an arbitrary UID in group 0. Nothing in the image is written at run time: certificates
 # come from a mounted secret (--cert/--key), policies from a mounted ConfigMap or the bundled
-# policies/, and the root filesystem can be read-only (only /tmp needs to be writable).
+# policies/, and the root filesystem can be read-only (only /tmp needs to be writable). Run as it
+# is, without --cert/--key, the server writes a development pair to /tmp and says so.
 ARG NODE_BUILD_IMAGE=node:22-bookworm-slim
 ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs22-debian12:nonroot
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
-import { resolve } from 'node:path'
+import { hostname, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from './engine/types.ts'
@@ -14,7 +14,12 @@ import { findClusterConfig, type ClusterConfigSource } from './kube/cluster-conf
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** Names the development serving certificate always covers; `--dns` adds to them. */
-export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local']
+export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local']
+
+/** Largest AdmissionReview body read by default: see BODY_LIMIT in admission/app.ts. */
+const DEFAULT_MAX_BODY_MIB = 7
+/** Seconds a terminating server keeps its listener open (unready, closing each connection after its answer). */
+const DEFAULT_SHUTDOWN_DELAY_SECONDS = 5
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -26,12 +31,24 @@ export interface Config {
   readonly mode: Mode | undefined
   /** @default 8443 */
   readonly port: number
-  /** @default '0.0.0.0' */
-  readonly host: string
+  /**
+   * The address to listen on. @default undefined: every address, `::` with IPv4 mapped, or
+   * `0.0.0.0` where the host has no IPv6
+   */
+  readonly host: string | undefined
   /** Serving certificate and key files; both or neither. Without them a dev pair is generated. */
   readonly tls: { readonly certFile: string, readonly keyFile: string } | undefined
-  /** Where development certificates are kept. @default `certs/dev` in the package root */
+  /**
+   * Where development certificates are kept. @default `certs/dev` in the package root; where
+   * that cannot be written (a read-only image), a folder in the temporary directory
+   */
   readonly devCertDir: string
+  /** Fallback for devCertDir when the package root is read-only. @default `<tmpdir>/netguard-dev-certs-<uid>` */
+  readonly devCertFallbackDir: string
+  /** Largest request body, in bytes (`--max-body-mib`). @default 7 MiB */
+  readonly maxBodyBytes: number
+  /** How long a terminating server keeps serving, unready, before it closes its listener (`--shutdown-delay`). @default 5000 */
+  readonly shutdownDelayMs: number
   /** Names the development certificate covers: DEV_CERT_NAMES plus every `--dns`. */
   readonly dnsNames: readonly string[]
   /** Flag, else NETGUARD_LOG_LEVEL. @default 'info' */
@@ -63,6 +80,8 @@ export const SERVE_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
+  'max-body-mib': { type: 'string' },
+  'shutdown-delay': { type: 'string' },
   dns: { type: 'string', multiple: true },
   kubeconfig: { type: 'string' }
 } as const satisfies Options
@@ -89,9 +108,12 @@ export function buildConfig (values: Values, env: Env): Config {
     policiesDir: resolve(values.policies ?? resolve(PACKAGE_ROOT, 'policies')),
     mode: oneOf('mode', values.mode ?? emptyToUndefined(env.NETGUARD_MODE), MODES),
     port: port(values.port ?? '8443'),
-    host: values.host ?? '0.0.0.0',
+    host: emptyToUndefined(values.host),
     tls: certFile !== undefined && keyFile !== undefined ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : undefined,
     devCertDir: resolve(PACKAGE_ROOT, 'certs', 'dev'),
+    devCertFallbackDir: join(tmpdir(), `netguard-dev-certs-${process.getuid?.() ?? 'user'}`),
+    maxBodyBytes: boundedNumber('max-body-mib', values['max-body-mib'] ?? String(DEFAULT_MAX_BODY_MIB), 1, 64) * 1024 * 1024,
+    shutdownDelayMs: boundedNumber('shutdown-delay', values['shutdown-delay'] ?? String(DEFAULT_SHUTDOWN_DELAY_SECONDS), 0, 60) * 1000,
     dnsNames: [...new Set([...DEV_CERT_NAMES, ...values.dns ?? []])],
     logLevel: oneOf('log-level', values['log-level'] ?? emptyToUndefined(env.NETGUARD_LOG_LEVEL), LOG_LEVELS) ?? 'info',
     ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard',
@@ -109,6 +131,13 @@ function oneOf<T extends string> (name: string, value: string | undefined, allow
 function port (text: string): number {
   const value = Number(text)
   if (!/^\d+$/.test(text) || value > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}"`)
+  return value
+}
+
+/** A whole or decimal number from `min` to `max`, for a flag that takes one. */
+function boundedNumber (name: string, text: string, min: number, max: number): number {
+  const value = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${text}"`)
   return value
 }
 

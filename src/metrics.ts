@@ -148,6 +148,19 @@ export class Metrics implements ReconcilerMetrics {
     })
     for (const metric of [reloads, failed, loaded]) this.registry.registerMetric(metric)
   }
+
+  /** Exports how many log lines the bounded stdout buffer dropped (a reader that does not keep up). */
+  observeDroppedLogLines (dropped: () => number): void {
+    this.registry.registerMetric(new Counter({
+      name: 'netguard_log_lines_dropped_total',
+      help: 'Log lines dropped because stdout did not take them and the log buffer was full.',
+      registers: [],
+      collect () {
+        this.reset()
+        this.inc(dropped())
+      }
+    }))
+  }
 }
 
 /** The verdict label of an engine decision. */

@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import type { SecureContextOptions } from 'node:tls'
 import type { Logger } from 'pino'
-import { buildApp, type WebhookApp } from './admission/app.ts'
+import { buildApp, type AppDeps, type WebhookApp } from './admission/app.ts'
 import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from './cluster-services.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PolicyStore } from './policy/store.ts'
-import { ensureDevCertificates } from './tls/dev-certs.ts'
+import { CertificateError } from './errors.ts'
+import { ensureDevCertificates, type DevCertificates } from './tls/dev-certs.ts'
 import { readKeyPair, type CertificateStatus, type KeyPair } from './tls/key-pair.ts'
 import { KeyPairWatcher } from './tls/reload.ts'
 
@@ -23,6 +24,12 @@ export interface RunningServer {
   readonly metrics: Metrics
   /** The development CA file, when serving a generated certificate. */
   readonly devCaFile: string | undefined
+  /**
+   * The way out of a terminating pod: unready at once, every answer with `Connection: close`,
+   * the listener open for `config.shutdownDelayMs` (while the endpoint removal reaches the API
+   * server and its keep-alive connections come by one last time), then close().
+   */
+  shutdown (): Promise<void>
   /** Stops accepting, finishes in-flight reviews, closes idle keep-alive connections. */
   close (): Promise<void>
 }
@@ -34,6 +41,12 @@ export interface StartOptions {
   readonly debounceMs?: number
   /** Timings of the caches, Lease and reconciler (tests). @default their own */
   readonly clusterTuning?: ClusterServicesOptions['tuning']
+  /** Passed to the app (tests shorten them). @default the app's own */
+  readonly app?: Pick<AppDeps, 'largeReviews' | 'handshakeTimeoutMs'>
+  /** Log lines the stdout buffer dropped so far, for /metrics. @default none exported */
+  readonly droppedLogLines?: () => number
+  /** Binds the listener (tests stand in a host without IPv6). @default the app's own listen */
+  readonly listen?: (app: WebhookApp, port: number, host: string) => Promise<unknown>
 }
 
 /**
@@ -51,6 +64,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
   let cluster: ClusterServices | undefined
   const metrics = new Metrics()
   metrics.observePolicy(() => policies.status)
+  if (options.droppedLogLines !== undefined) metrics.observeDroppedLogLines(options.droppedLogLines)
   try {
     cluster = startClusterServices({
       policyStore: policies,
@@ -62,7 +76,8 @@ export async function startServer (config: Config, logger: Logger, options: Star
       identity: config.identity,
       tuning: options.clusterTuning
     })
-    const { pair, devCaFile, certificate } = await loadCertificate(config, clock)
+    const { pair, devCaFile, certificate } = await loadCertificate(config, clock, logger)
+    let draining = false
     const app = buildApp({
       policies,
       metrics,
@@ -71,9 +86,12 @@ export async function startServer (config: Config, logger: Logger, options: Star
       clock,
       cluster: cluster.view,
       certificate: () => watcher?.status ?? certificate,
-      https: secureContext(pair)
+      https: secureContext(pair),
+      bodyLimit: config.maxBodyBytes,
+      draining: () => draining,
+      ...options.app
     })
-    await app.listen({ port: config.port, host: config.host })
+    await listenOnEveryStack(app, config, options.listen ?? (async (server, port, host) => await server.listen({ port, host })), logger)
     policies.watch()
     if (config.tls !== undefined) {
       watcher = new KeyPairWatcher({
@@ -90,6 +108,12 @@ export async function startServer (config: Config, logger: Logger, options: Star
     }
     logger.info({ mode: config.mode ?? policies.current.mode, sources: policies.current.sources }, 'netguard is serving')
     const services = cluster
+    const close = async (): Promise<void> => {
+      watcher?.close()
+      policies.close()
+      await app.close()
+      await services.close()
+    }
     return {
       app,
       port: (app.server.address() as AddressInfo).port,
@@ -97,12 +121,13 @@ export async function startServer (config: Config, logger: Logger, options: Star
       cluster: services,
       metrics,
       devCaFile,
-      close: async () => {
-        watcher?.close()
-        policies.close()
-        await app.close()
-        await services.close()
-      }
+      shutdown: async () => {
+        draining = true
+        logger.info({ delayMs: config.shutdownDelayMs }, 'draining: unready, closing each connection after its answer')
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs))
+        await close()
+      },
+      close
     }
   } catch (error) {
     policies.close()
@@ -111,14 +136,59 @@ export async function startServer (config: Config, logger: Logger, options: Star
   }
 }
 
-async function loadCertificate (config: Config, clock: () => Date): Promise<{ pair: KeyPair, devCaFile: string | undefined, certificate: CertificateStatus }> {
+/**
+ * Listens on the configured host, or on every address: `::` takes IPv6 and, mapped, IPv4 (one
+ * socket, dual-stack); where the kernel has no IPv6 at all, `0.0.0.0`.
+ */
+async function listenOnEveryStack (app: WebhookApp, config: Config, listen: NonNullable<StartOptions['listen']>, logger: Logger): Promise<void> {
+  if (config.host !== undefined) {
+    await listen(app, config.port, config.host)
+    return
+  }
+  try {
+    await listen(app, config.port, '::')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error
+    logger.info({ code }, 'no IPv6 on this host; listening on IPv4 only')
+    await listen(app, config.port, '0.0.0.0')
+  }
+}
+
+async function loadCertificate (config: Config, clock: () => Date, logger: Logger): Promise<{ pair: KeyPair, devCaFile: string | undefined, certificate: CertificateStatus }> {
   const now = clock()
   if (config.tls !== undefined) {
     const pair = await readKeyPair(config.tls.certFile, config.tls.keyFile, now)
     return { pair, devCaFile: undefined, certificate: { source: config.tls.certFile, notAfter: pair.notAfter, loadedAt: now, lastError: undefined } }
   }
-  const dev = await ensureDevCertificates(config.devCertDir, config.dnsNames, now)
+  const dev = await devCertificates(config, now, logger)
   return { pair: dev.pair, devCaFile: dev.caFile, certificate: { source: 'dev', notAfter: dev.pair.notAfter, loadedAt: now, lastError: undefined } }
+}
+
+/**
+ * A development pair in `certs/dev` of the package, or, where the package cannot be written (an
+ * image run as it is: read-only, another user), in the temporary directory. Neither: a message
+ * that says what a cluster needs instead.
+ */
+async function devCertificates (config: Config, now: Date, logger: Logger): Promise<DevCertificates> {
+  try {
+    return await ensureDevCertificates(config.devCertDir, config.dnsNames, now)
+  } catch (error) {
+    if (!isNotWritable(error)) throw error
+  }
+  logger.warn({ dir: config.devCertFallbackDir, readOnly: config.devCertDir },
+    'no --cert/--key: serving a development certificate from the temporary directory; in a cluster pass --cert and --key (the chart mounts them: certificates.provider openshift, certManager or selfSigned)')
+  try {
+    return await ensureDevCertificates(config.devCertFallbackDir, config.dnsNames, now)
+  } catch (error) {
+    if (!isNotWritable(error)) throw error
+    throw new CertificateError(`no --cert/--key given, and no place to write a development certificate (${config.devCertDir} and ${config.devCertFallbackDir} are read-only): pass --cert and --key, e.g. from a kubernetes.io/tls Secret (the Helm chart does, with certificates.provider openshift, certManager or selfSigned)`)
+  }
+}
+
+function isNotWritable (error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
 }
 
 function secureContext (pair: KeyPair): SecureContextOptions {

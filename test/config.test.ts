@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
 import { buildConfig, PACKAGE_ROOT, parseCommandArgs, SERVE_OPTIONS } from '../src/config.ts'
@@ -14,16 +14,26 @@ t.test('defaults: bundled policies, port 8443 on every address, dev certificates
     policiesDir: join(PACKAGE_ROOT, 'policies'),
     mode: undefined,
     port: 8443,
-    host: '0.0.0.0',
+    host: undefined,
     tls: undefined,
     devCertDir: join(PACKAGE_ROOT, 'certs', 'dev'),
-    dnsNames: ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local'],
+    devCertFallbackDir: join(tmpdir(), `netguard-dev-certs-${process.getuid?.() ?? 'user'}`),
+    maxBodyBytes: 7 * 1024 * 1024,
+    shutdownDelayMs: 5000,
+    dnsNames: ['localhost', '127.0.0.1', '::1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local'],
     logLevel: 'info',
     ownNamespace: 'netguard',
     cluster: undefined,
     identity: hostname()
   })
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.dnsNames), 'deep-frozen')
+})
+
+t.test('--max-body-mib and --shutdown-delay take numbers in range', async (t) => {
+  t.match(configOf(['--max-body-mib', '12', '--shutdown-delay', '0.5']), { maxBodyBytes: 12 * 1024 * 1024, shutdownDelayMs: 500 })
+  t.throws(() => configOf(['--max-body-mib', '0']), { code: 'NG_ERR_USAGE', message: '--max-body-mib must be a number from 1 to 64, not "0"' })
+  t.throws(() => configOf(['--max-body-mib', '7MiB']), { message: /--max-body-mib must be a number/ })
+  t.throws(() => configOf(['--shutdown-delay', '90']), { message: /--shutdown-delay must be a number from 0 to 60/ })
 })
 
 t.test('flags', async (t) => {

@@ -1,15 +1,35 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { ServerOptions } from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { fastify, LogController, type FastifyError } from 'fastify'
 import type { Logger } from 'pino'
 import { REVIEW_POINTS, type ClusterView, type Mode } from '../engine/types.ts'
+import { ReviewTooLargeError, ServerBusyError } from '../errors.ts'
 import { registerMetricsRoute, verdictOf, type Metrics } from '../metrics.ts'
 import type { CertificateStatus } from '../tls/key-pair.ts'
+import { Gate } from './gate.ts'
 import { registerHealth, type PolicySource, type WebhookApp } from './health.ts'
+import { parseReviewInTurns } from './review-json.ts'
 import { admit, AdmissionReviewResponseSchema, parseReviewJson, reviewSummary } from './review.ts'
 
-/** The API server sends objects up to about 1.5 MiB; twice that leaves room for oldObject. */
-export const BODY_LIMIT = 3 * 1024 * 1024
+const MiB = 1024 * 1024
+
+/**
+ * An UPDATE review carries `object` and `oldObject`, each up to the API server's 3 MiB request
+ * limit, so 7 MiB (controller-runtime's limit, for the same reason) is what a webhook must read.
+ */
+export const BODY_LIMIT = 7 * MiB
+
+/**
+ * Bodies above this size go through the large-review gate. Ordinary reviews are a few KiB; one
+ * of 7 MiB costs about 100 ms of parsing and tens of MiB of heap.
+ */
+export const LARGE_BODY_BYTES = 1 * MiB
+
+/** How long a large body waits for the gate before a 429 with Retry-After, which the API server's client retries. */
+const LARGE_BODY_WAIT_MS = 2_000
+/** client-go waits this long before it sends the review again (within the webhook's timeoutSeconds). */
+const RETRY_AFTER_SECONDS = 1
 
 /**
  * The API server drops idle connections after 90 s and keeps up to 25 per webhook host; staying
@@ -20,6 +40,8 @@ export const KEEP_ALIVE_TIMEOUT_MS = 120_000
 const REQUEST_TIMEOUT_MS = 30_000
 /** Headers arrive well before the API server's timeout, or not at all. */
 const HEADERS_TIMEOUT_MS = 10_000
+/** A connection that has not finished its TLS handshake by then is dropped (Node's default: 120 s). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000
 
 export interface AppDeps {
   readonly policies: PolicySource
@@ -36,6 +58,17 @@ export interface AppDeps {
   readonly metrics?: Metrics
   /** TLS options; without them the app only serves `inject` (tests). Never plaintext in `serve`. */
   readonly https?: ServerOptions
+  /** Largest body read, in bytes; a larger one gets a 413. @default BODY_LIMIT (7 MiB) */
+  readonly bodyLimit?: number
+  /** Large bodies (over LARGE_BODY_BYTES) read and reviewed at once, and how long the rest wait. @default 1 slot, 2 s */
+  readonly largeReviews?: { readonly slots?: number, readonly maxWaitMs?: number }
+  /** A connection that has not finished its TLS handshake by then is dropped. @default HANDSHAKE_TIMEOUT_MS (10 s) */
+  readonly handshakeTimeoutMs?: number
+  /**
+   * True once the process is shutting down, before the listener closes: /readyz fails and every
+   * response carries `Connection: close`. @default only while app.close() runs
+   */
+  readonly draining?: () => boolean
 }
 
 export type { PolicySource, WebhookApp }
@@ -43,16 +76,19 @@ export type { PolicySource, WebhookApp }
 /** The webhook as a Fastify app. It never listens by itself: `serve` and tests decide where. */
 export function buildApp (deps: AppDeps): WebhookApp {
   const clock = deps.clock ?? (() => new Date())
+  const bodyLimit = deps.bodyLimit ?? BODY_LIMIT
   const app = fastify({
     // Node checks the header and request timeouts on this interval (default 30 s).
-    https: deps.https === undefined ? null : { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 5_000, ...deps.https },
+    https: deps.https === undefined
+      ? null
+      : { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 5_000, handshakeTimeout: deps.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, ...deps.https },
     loggerInstance: deps.logger,
     // Requests log through the root logger: the review line carries the uid, which is what ties a
     // line to the API server's audit log, and a child per request costs more than the rules do.
     childLoggerFactory: (logger) => logger,
     // One line per review from the route; Fastify's own request/response lines add nothing.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
+    bodyLimit,
     // Three timeouts bound every state of a connection: silent (headers), mid-request (request)
     // and idle (keep-alive). No socket inactivity timeout on top: it re-arms a timer on every read
     // and write, for nothing the three do not already cover.
@@ -62,21 +98,59 @@ export function buildApp (deps: AppDeps): WebhookApp {
     return503OnClosing: false
   })
 
-  let draining = false
-  app.addHook('preClose', async () => { draining = true })
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  const draining = (): boolean => closing || (deps.draining?.() ?? false)
+  // While draining, every answer closes its connection, so the API server opens its next one
+  // to a replica that stays. Decided when the answer leaves: a review that arrived before the
+  // signal and finishes after it closes its connection too.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining()) reply.header('connection', 'close')
+    done(null, payload)
+  })
 
   // Only JSON: every other content type gets 415 from Fastify. Our own parser, so that no error
   // message ever quotes the body.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string
+    // A large body is parsed in pieces, one turn of the event loop each, and reviewed in a turn
+    // of its own: health probes and other connections are answered in between.
+    if (text.length > LARGE_BODY_BYTES) {
+      parseReviewInTurns(text).then((parsed) => setImmediate(done, null, parsed), (error: Error) => done(error, undefined))
+      return
+    }
     try {
-      done(null, parseReviewJson(body as string))
+      done(null, parseReviewJson(text))
     } catch (error) {
       done(error as Error, undefined)
     }
   })
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  // Large bodies one at a time (by default): the others wait unread, and after a while get a
+  // 429 that the API server's client retries after Retry-After. A body over the limit skips the
+  // gate: Fastify refuses it without reading it.
+  const largeReviews = new Gate(deps.largeReviews?.slots ?? 1)
+  const largeWaitMs = deps.largeReviews?.maxWaitMs ?? LARGE_BODY_WAIT_MS
+  const gateLargeBodies = (request: { headers: IncomingHttpHeaders }, reply: { raw: ServerResponse }, done: (error?: Error) => void): void => {
+    // No Content-Length (chunked): large until proven otherwise.
+    const length = Number(request.headers['content-length'] ?? Number.POSITIVE_INFINITY)
+    if (length <= LARGE_BODY_BYTES || (length > bodyLimit && Number.isFinite(length))) {
+      done()
+      return
+    }
+    largeReviews.enter(largeWaitMs).then((release) => {
+      if (release === undefined) {
+        done(new ServerBusyError(RETRY_AFTER_SECONDS))
+        return
+      }
+      reply.raw.once('finish', release).once('close', release)
+      done()
+    }, done)
+  }
+
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const error = thrown.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new ReviewTooLargeError(Math.round(bodyLimit / MiB * 100) / 100) : thrown
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     const code = error.code ?? 'NG_ERR_INTERNAL'
     if (status >= 500) {
@@ -86,7 +160,13 @@ export function buildApp (deps: AppDeps): WebhookApp {
     }
     const point = REVIEW_POINTS.find((candidate) => request.url === `/${candidate}`)
     if (point !== undefined) deps.metrics?.recordReview({ webhook: point, kind: undefined, operation: undefined, verdict: 'error' })
-    if (draining) reply.header('connection', 'close')
+    if (!draining() && (status === 413 || status === 429)) {
+      // Fastify closes the connection after refusing a body it did not read; closing a socket
+      // with unread data makes the kernel send a reset, and the client loses the answer with it.
+      // Kept open, Node reads the rest of the body and throws it away, and the connection serves on.
+      reply.removeHeader('connection')
+    }
+    if (status === 429) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
     reply.code(status).send({ code, message: status >= 500 ? 'internal error; see the netguard log' : error.message })
   })
   app.setNotFoundHandler((request, reply) => {
@@ -95,7 +175,7 @@ export function buildApp (deps: AppDeps): WebhookApp {
 
   for (const point of REVIEW_POINTS) {
     // Not async: the answer is ready when the handler returns, so no promise to settle first.
-    app.post(`/${point}`, { schema: { response: { 200: AdmissionReviewResponseSchema } } }, (request, reply) => {
+    app.post(`/${point}`, { onRequest: gateLargeBodies, schema: { response: { 200: AdmissionReviewResponseSchema } } }, (request, reply) => {
       const started = performance.now()
       const outcome = admit(point, request.body, { policy: deps.policies.current, mode: deps.mode, now: clock(), cluster: deps.cluster })
       const elapsedMs = performance.now() - started
@@ -112,8 +192,6 @@ export function buildApp (deps: AppDeps): WebhookApp {
         violations: outcome.decision.violations,
         changes: outcome.decision.changes
       })
-      // A review finishing during shutdown closes its connection instead of leaving it idle.
-      if (draining) reply.header('connection', 'close')
       reply.send(outcome.response)
     })
   }
@@ -123,7 +201,7 @@ export function buildApp (deps: AppDeps): WebhookApp {
     policies: deps.policies,
     mode: deps.mode,
     certificate: deps.certificate ?? (() => undefined),
-    draining: () => draining
+    draining
   })
   return app
 }

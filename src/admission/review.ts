@@ -4,7 +4,7 @@ import { denyMessage, type Decision } from '../engine/decide.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import { review } from '../engine/review.ts'
 import { OPERATIONS, type ClusterView, type Mode, type Operation, type ReviewPoint, type Subject } from '../engine/types.ts'
-import { ReviewInvalidError, ReviewJsonError } from '../errors.ts'
+import { ReviewInvalidError, ReviewJsonError, ReviewUnsafeKeyError } from '../errors.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { diffPatch, type PatchOperation } from '../mutation/patch.ts'
 
@@ -59,14 +59,19 @@ export interface AdmitOptions {
 
 /**
  * Parses a request body. JSON.parse's own errors quote the input, and the input may hold a
- * Route's private key, so a syntax error is reported without any of its text.
+ * Route's private key, so a syntax error is reported without any of its text. A `__proto__`
+ * key, or a `constructor` key holding `prototype`, is refused and named as such.
  */
 export function parseReviewJson (text: string): unknown {
   if (text.trim() === '') throw new ReviewJsonError('the body is empty')
   try {
     return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch (error) {
-    throw new ReviewJsonError(error instanceof SyntaxError ? 'syntax error' : 'it contains a forbidden __proto__ or constructor.prototype key')
+    // secure-json-parse reports both cases as a SyntaxError of its own wording.
+    if (error instanceof SyntaxError && error.message.includes('forbidden prototype property')) {
+      throw new ReviewUnsafeKeyError('a "__proto__" key, or a "constructor" key with a "prototype" in it')
+    }
+    throw new ReviewJsonError('syntax error')
   }
 }
 

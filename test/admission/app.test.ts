@@ -240,16 +240,35 @@ t.test('an empty body is a 400, and a body without a JSON content type a 415', a
   t.equal((await post('validate', body, { 'content-type': 'application/json; charset=utf-8' })).statusCode, 200, 'a charset is fine')
 })
 
-t.test('a body over 3 MiB is a 413', async (t) => {
+t.test('a body up to 7 MiB is read; a larger one is a 413 that says the limit; the limit can be set', async (t) => {
   const { post } = appWith(t)
-  const big = exampleReview('service-clusterip-allowed')
-  big.request.object = { ...big.request.object, data: 'x'.repeat(3 * 1024 * 1024) }
-  const reply = await post('validate', big)
-  t.equal(reply.statusCode, 413)
-  t.match(reply.json(), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' })
-  const fits = exampleReview('service-clusterip-allowed')
-  fits.request.object = { ...fits.request.object, data: 'x'.repeat(2 * 1024 * 1024) }
-  t.equal((await post('validate', fits)).statusCode, 200, '2 MiB is fine')
+  const withData = (bytes: number): AdmissionReviewBody => {
+    const review = exampleReview('service-clusterip-allowed')
+    review.request.object = { ...review.request.object, data: 'x'.repeat(bytes) }
+    return review
+  }
+  const big = await post('validate', withData(7 * 1024 * 1024))
+  t.equal(big.statusCode, 413)
+  t.same(big.json(), { code: 'NG_ERR_REVIEW_TOO_LARGE', message: 'the body is larger than 7 MiB, the most netguard reads (serve --max-body-mib)' })
+  t.equal((await post('validate', withData(7 * 1024 * 1024 - 4096))).statusCode, 200, 'just under 7 MiB is fine')
+
+  const small = appWith(t, { deps: { bodyLimit: 1024 * 1024 } })
+  t.equal((await small.post('validate', withData(1024 * 1024))).statusCode, 413)
+  t.equal((await small.post('validate', withData(1000))).statusCode, 200)
+})
+
+t.test('a __proto__ or constructor.prototype key is refused as such, not as a syntax error', async (t) => {
+  const { post } = appWith(t)
+  for (const body of [
+    '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","__proto__":{"allowed":true}}}',
+    '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","object":{"constructor":{"prototype":{"allowed":true}}}}}'
+  ]) {
+    const reply = await post('validate', body)
+    t.equal(reply.statusCode, 400)
+    t.equal(reply.json().code, 'NG_ERR_REVIEW_UNSAFE_KEY')
+    t.match(reply.json().message, /"__proto__" key, or a "constructor" key with a "prototype".*prototype pollution/)
+  }
+  t.match((await post('validate', '{"apiVersion": ')).json(), { code: 'NG_ERR_REVIEW_JSON', message: /syntax error/ })
 })
 
 t.test('a JSON syntax error never echoes the body: not in the response, not in any log line', async (t) => {

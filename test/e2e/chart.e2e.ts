@@ -23,7 +23,20 @@ const VALUE_SETS: Record<string, Record<string, unknown>> = {
     networkPolicy: { apiServerPeers: [{ ipBlock: { cidr: '10.0.0.0/24' } }] },
     webhook: { excludeResources: [], ignoreLabel: '' },
     policies: { files: { 'extra.yaml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nmetadata: {name: extra}\nspec: {}\n' } }
-  }
+  },
+  // The exemptions the webhooks are built from: every kind of glob (exact, prefix, ? and inner *)
+  // across two documents, a cluster before 1.28, a webhook URL, dual-stack, policies the chart cannot read.
+  'a policy in values, with every kind of glob': {
+    image: E2E_IMAGE,
+    policies: { files: { '00-global.yaml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nmetadata: {name: global}\nspec:\n  exemptions:\n    namespaces: [team-a, "infra-*", "lab-?", "a*b.c"]\n    users: ["ci-bot", "*@platform.example.com"]\n---\napiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nmetadata: {name: more}\nspec:\n  exemptions:\n    groups: [platform-admins]\n' } }
+  },
+  'no matchConditions, a webhook URL, dual-stack': {
+    image: E2E_IMAGE,
+    webhook: { matchConditions: false, url: 'https://127.0.0.1:8443' },
+    service: { ipFamilyPolicy: 'RequireDualStack' },
+    resources: { limits: { memory: '1Gi' } }
+  },
+  'policies from an existing ConfigMap': { image: E2E_IMAGE, policies: { existingConfigMap: 'corp-policies' } }
 }
 
 /** Keyed by kind/namespace/name; the self-signed CA and pair are random on each render. */

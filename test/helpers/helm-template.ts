@@ -266,6 +266,21 @@ function mergeInto (target: Dict, source: Value): Dict {
   return target
 }
 
+/** Go's (RE2) syntax as a JavaScript RegExp: leading inline flags such as `(?m)` become flags. */
+function goRegExp (pattern: Value, extraFlags = ''): RegExp {
+  const match = /^\(\?([ims]+)\)/.exec(String(pattern))
+  return new RegExp(String(pattern).slice(match?.[0].length ?? 0), (match?.[1] ?? '') + extraFlags)
+}
+
+/** sprig's kindOf for the values templates see. */
+function kindOf (value: Value): string {
+  if (Array.isArray(value)) return 'slice'
+  if (value === null || value === undefined) return 'invalid'
+  if (typeof value === 'object') return 'map'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float64'
+  return typeof value === 'boolean' ? 'bool' : 'string'
+}
+
 function fakePem (type: string, seed: string): string {
   const body = createHash('sha256').update(seed).digest('base64')
   return `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`
@@ -411,6 +426,20 @@ export function renderChart (dir: string, options: RenderOptions = {}): Rendered
     semverCompare: (constraint, version) => semverSatisfies(String(constraint), String(version)),
     b64enc: (text) => Buffer.from(String(text)).toString('base64'),
     fail: (message) => fail(String(message)),
+    required: (message, value) => truthy(value) ? value : fail(String(message)),
+    fromJsonArray: (text) => JSON.parse(String(text)),
+    kindIs: (kind, value) => kindOf(value) === kind,
+    get: (target, key) => (target as Dict)[key as string] ?? '',
+    join: (separator, items) => (items as Value[]).map(print).join(String(separator)),
+    compact: (items) => (items as Value[]).filter(truthy),
+    trimPrefix: (prefix, text) => String(text).startsWith(prefix as string) ? String(text).slice(String(prefix).length) : text,
+    regexMatch: (pattern, text) => goRegExp(pattern).test(String(text)),
+    regexFind: (pattern, text) => goRegExp(pattern).exec(String(text))?.[0] ?? '',
+    regexSplit: (pattern, text, count) => (count as number) < 0 ? String(text).split(goRegExp(pattern, 'g')) : fail('regexSplit: only n = -1 is supported'),
+    regexReplaceAll: (pattern, text, replacement) => String(text).replace(goRegExp(pattern, 'g'), (...groups: string[]) => String(replacement).replace(/\$\{?(\d+)\}?/g, (_, index: string) => groups[Number(index)] ?? '')),
+    atoi: (text) => Number.parseInt(String(text), 10) || 0,
+    mul: (...factors) => factors.reduce((product: number, factor) => product * Number(factor), 1),
+    div: (dividend, divisor) => Math.trunc(Number(dividend) / Number(divisor)),
     lookup: (apiVersion, kind, namespace, name) => structuredClone(options.cluster?.[`${String(apiVersion)}/${String(kind)}/${String(namespace)}/${String(name)}`] ?? {}),
     genCA: (cn) => ({ Cert: fakePem('CERTIFICATE', `ca:${String(cn)}`), Key: fakePem('PRIVATE KEY', `ca-key:${String(cn)}`) }),
     genSignedCert: (cn, _ips, dns) => ({ Cert: fakePem('CERTIFICATE', `cert:${String(cn)}:${JSON.stringify(dns)}`), Key: fakePem('PRIVATE KEY', `key:${String(cn)}`) })

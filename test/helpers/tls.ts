@@ -8,7 +8,7 @@ const dirs: string[] = []
 process.once('exit', () => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }) })
 
 /**
- * A CA and serving pair for 127.0.0.1 and localhost, generated at run time (keys are never
+ * A CA and serving pair for 127.0.0.1, ::1 and localhost, generated at run time (keys are never
  * committed) once per name per test process; different names give different pairs.
  */
 export async function testCertificates (name = 'a'): Promise<DevCertificates> {
@@ -16,7 +16,7 @@ export async function testCertificates (name = 'a'): Promise<DevCertificates> {
   if (pending === undefined) {
     const dir = mkdtempSync(join(tmpdir(), `netguard-test-certs-${name}-`))
     dirs.push(dir)
-    pending = ensureDevCertificates(dir, ['127.0.0.1', 'localhost'], new Date())
+    pending = ensureDevCertificates(dir, ['127.0.0.1', '::1', 'localhost'], new Date())
     cache.set(name, pending)
   }
   return await pending

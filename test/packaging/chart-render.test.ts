@@ -5,16 +5,20 @@ import { CACHED_RESOURCES } from '../../src/cluster/caches.ts'
 import { LEASES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
-import { CHART_DIR, chartFile } from '../helpers/chart.ts'
-import { renderChart, type RenderOptions } from '../helpers/helm-template.ts'
+import { CHART_DIR, chartFile, selects } from '../helpers/chart.ts'
+import { overlay, renderChart, type RenderOptions } from '../helpers/helm-template.ts'
 import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 
 // Renders the chart with test/helpers/helm-template.ts (no helm binary can be installed here)
 // and checks the objects the cluster would get.
 type Obj = Record<string, any>
 
+/** An image the cluster can pull: the chart has no default (none is published). */
+const IMAGE = { image: { repository: 'registry.example.com/netguard/netguard' } }
+
 function render (values: Obj = {}, options: Omit<RenderOptions, 'values'> = {}): { objects: Obj[], find: (kind: string, name?: string) => Obj } {
-  const rendered = renderChart(CHART_DIR, { ...options, values })
+  const rendered = renderChart(CHART_DIR, { ...options, values: overlay(IMAGE, values) as Obj })
   return {
     objects: rendered.objects,
     find: (kind, name) => {
@@ -31,26 +35,13 @@ function kinds (objects: readonly Obj[]): string[] {
 
 const webhookRules = parse(chartFile('files/webhook-rules.yaml')) as Obj
 
-/** The API server's reading of a label selector (matchLabels and matchExpressions). */
-function selects (selector: Obj, labels: Record<string, string>): boolean {
-  const expressions = (selector.matchExpressions ?? []) as { key: string, operator: string, values?: string[] }[]
-  return Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
-    expressions.every(({ key, operator, values = [] }) => {
-      const has = Object.hasOwn(labels, key)
-      if (operator === 'In') return has && values.includes(labels[key] ?? '')
-      if (operator === 'NotIn') return !has || !values.includes(labels[key] ?? '')
-      if (operator === 'Exists') return has
-      return !has
-    })
-}
-
 const namespace = (name: string, labels: Record<string, string> = {}): Record<string, string> => ({ 'kubernetes.io/metadata.name': name, ...labels })
 
 t.test('defaults: what a plain install creates', async (t) => {
   const { objects } = render()
   t.same(kinds(objects), [
     'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'MutatingWebhookConfiguration', 'NetworkPolicy',
-    'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'
+    'PodDisruptionBudget', 'ResourceQuota', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'ValidatingWebhookConfiguration'
   ])
   for (const object of objects) {
     t.ok(String(object.metadata.name).length <= 63, `${object.kind} name fits 63 characters`)
@@ -88,7 +79,7 @@ t.test('the Deployment: two spread replicas, restricted security context, probes
   t.same(container.readinessProbe.httpGet, { path: '/readyz', port: 'https', scheme: 'HTTPS' })
   t.same(container.ports, [{ name: 'https', containerPort: 8443, protocol: 'TCP' }])
   t.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory, 'requests and limits')
-  t.same(container.env.map((variable: Obj) => variable.name), ['NETGUARD_NAMESPACE', 'POD_NAME', 'NETGUARD_LOG_LEVEL'])
+  t.same(container.env.map((variable: Obj) => variable.name), ['NETGUARD_NAMESPACE', 'POD_NAME', 'NETGUARD_LOG_LEVEL', 'NODE_OPTIONS'])
   t.same(container.args, ['serve', '--port=8443', '--cert=/etc/netguard/tls/tls.crt', '--key=/etc/netguard/tls/tls.key', '--policies=/etc/netguard/policies', '--mode=audit'])
   const mounts = Object.fromEntries(container.volumeMounts.map((mount: Obj) => [mount.name, mount]))
   const volumes = Object.fromEntries(pod.volumes.map((volume: Obj) => [volume.name, volume]))
@@ -119,31 +110,29 @@ t.test('the webhooks: safe settings, rules from the engine registry, the Service
   const { find } = render({ webhook: { excludeResources: [] } })
   const validating = find('ValidatingWebhookConfiguration').webhooks
   const mutating = find('MutatingWebhookConfiguration').webhooks
-  t.equal(validating.length, 1)
+  t.same(validating.map((webhook: Obj) => webhook.name), ['validate.netguard.io', 'namespace-labels.netguard.io'])
   t.equal(mutating.length, 1)
   const ca = find('Secret').data['ca.crt']
-  for (const [webhook, path, rules] of [[validating[0], '/validate', webhookRules.validating], [mutating[0], '/mutate', webhookRules.mutating]]) {
+  for (const [webhook, path, rules] of [[validating[0], '/validate', webhookRules.validating], [validating[1], '/validate', undefined], [mutating[0], '/mutate', webhookRules.mutating]]) {
     t.same(webhook.admissionReviewVersions, ['v1'])
     t.equal(webhook.sideEffects, 'None')
     t.equal(webhook.matchPolicy, 'Equivalent')
     t.equal(webhook.timeoutSeconds, 5)
-    t.equal(webhook.failurePolicy, 'Fail')
+    t.equal(webhook.failurePolicy, 'Ignore', 'audit mode: never blocks')
     t.same(webhook.clientConfig.service, { name: 'netguard', namespace: 'netguard', path, port: 443 })
     t.equal(webhook.clientConfig.caBundle, ca, 'the caBundle is the CA of the serving secret')
-    t.same(webhook.rules, rules, `rules are ${WEBHOOK_RULES_FILE}`)
+    if (rules !== undefined) t.same(webhook.rules, rules, `rules are ${WEBHOOK_RULES_FILE}`)
   }
   t.equal(mutating[0].reinvocationPolicy, 'IfNeeded')
   t.equal(validating[0].reinvocationPolicy, undefined)
 })
 
-t.test('the namespaceSelector keeps netguard and the control plane out of the webhooks', async (t) => {
+t.test('the namespaceSelector keeps netguard, exempt names, run-levels 0 and 1 and ignored namespaces out of the webhooks', async (t) => {
   const { find } = render({}, { namespace: 'guard' })
   for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
     const selector = find(kind).webhooks[0].namespaceSelector
     t.notOk(selects(selector, namespace('guard')), `${kind}: the release namespace`)
-    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'openshift-kube-apiserver', 'openshift-etcd', 'openshift-ovn-kubernetes']) {
-      t.notOk(selects(selector, namespace(name)), `${kind}: ${name}`)
-    }
+    t.notOk(selects(selector, namespace('openshift')), `${kind}: a namespace the policy exempts by exact name`)
     t.notOk(selects(selector, namespace('openshift-something-new', { 'openshift.io/run-level': '0' })), `${kind}: a run-level 0 namespace`)
     t.notOk(selects(selector, namespace('shop', { 'netguard.io/ignore': 'true' })), `${kind}: a namespace labelled netguard.io/ignore`)
     t.ok(selects(selector, namespace('shop')), `${kind}: a tenant namespace`)
@@ -153,12 +142,79 @@ t.test('the namespaceSelector keeps netguard and the control plane out of the we
   t.ok(selects(noLabel, namespace('shop', { 'netguard.io/ignore': 'true' })), 'without ignoreLabel the label means nothing')
 })
 
-t.test('failurePolicy Ignore and a shorter timeout reach both webhooks', async (t) => {
-  const { find } = render({ webhook: { failurePolicy: 'Ignore', timeoutSeconds: 3 } })
+t.test('a shorter timeout reaches every webhook', async (t) => {
+  const { find } = render({ webhook: { timeoutSeconds: 3 } })
   for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
-    t.equal(find(kind).webhooks[0].failurePolicy, 'Ignore')
-    t.equal(find(kind).webhooks[0].timeoutSeconds, 3)
+    for (const webhook of find(kind).webhooks) t.equal(webhook.timeoutSeconds, 3)
   }
+})
+
+t.test('failurePolicy: Ignore in audit mode whatever the value; Fail only in enforce mode and only when chosen', async (t) => {
+  const policies = (values: Obj): string[] => {
+    const { find } = render(values)
+    return [...find('ValidatingWebhookConfiguration').webhooks, ...find('MutatingWebhookConfiguration').webhooks].map((webhook: Obj) => webhook.failurePolicy)
+  }
+  t.same(policies({}), ['Ignore', 'Ignore', 'Ignore'], 'defaults: audit, Ignore')
+  t.same(policies({ webhook: { failurePolicy: 'Fail' } }), ['Ignore', 'Ignore', 'Ignore'], 'audit mode with Fail asked: still Ignore')
+  t.same(policies({ mode: 'enforce' }), ['Ignore', 'Ignore', 'Ignore'], 'enforce mode: Ignore unless Fail is chosen')
+  t.same(policies({ mode: 'enforce', webhook: { failurePolicy: 'Fail' } }), ['Fail', 'Fail', 'Fail'], 'enforce with Fail')
+})
+
+t.test('without an image the chart refuses to render, saying how to build and push one', async (t) => {
+  t.throws(() => renderChart(CHART_DIR, {}), /image\.repository is not set: no netguard image is published\. Build one from the repository's Dockerfile and push it .*docker build .*docker push .*then set image\.repository/)
+  t.equal(render({ image: { tag: '1.2.3' } }).find('Deployment').spec.template.spec.containers[0].image, 'registry.example.com/netguard/netguard:1.2.3')
+  t.equal(render({ image: { digest: `sha256:${'a'.repeat(64)}` } }).find('Deployment').spec.template.spec.containers[0].image, `registry.example.com/netguard/netguard@sha256:${'a'.repeat(64)}`)
+})
+
+t.test('critical-workload defaults: system-cluster-critical, admitted by a quota of its own', async (t) => {
+  const { find, objects } = render()
+  t.equal(find('Deployment').spec.template.spec.priorityClassName, 'system-cluster-critical')
+  const quota = find('ResourceQuota')
+  t.same(quota.spec.scopeSelector, { matchExpressions: [{ operator: 'In', scopeName: 'PriorityClass', values: ['system-cluster-critical'] }] })
+  t.equal(quota.metadata.namespace, 'netguard')
+  t.ok(objects.some((object) => object.kind === 'PodDisruptionBudget'))
+  t.notOk(render({ criticalPodsQuota: false }).objects.some((object) => object.kind === 'ResourceQuota'))
+  const plain = render({ priorityClassName: '' })
+  t.equal(plain.find('Deployment').spec.template.spec.priorityClassName, undefined)
+  t.notOk(plain.objects.some((object) => object.kind === 'ResourceQuota'), 'no quota for an ordinary priority class')
+})
+
+t.test('the heap limit follows the memory limit: 60 % of it', async (t) => {
+  const heap = (limits: Obj | null): string | undefined => {
+    const { find } = render({ resources: { limits } })
+    return find('Deployment').spec.template.spec.containers[0].env.find((variable: Obj) => variable.name === 'NODE_OPTIONS')?.value
+  }
+  t.equal(heap({ memory: '256Mi' }), '--max-old-space-size=153')
+  t.equal(heap({ memory: '1Gi' }), '--max-old-space-size=614')
+  t.equal(heap({ memory: '500M' }), '--max-old-space-size=286')
+  t.equal(heap({ memory: '536870912' }), '--max-old-space-size=307')
+  t.equal(heap({ cpu: '1', memory: null }), undefined, 'no memory limit: Node chooses')
+  t.equal(heap(null), undefined, 'no limits at all')
+  t.throws(() => heap({ memory: '0.5Gi' }), /resources\.limits\.memory: "0\.5Gi" is not a whole number/)
+})
+
+t.test('every network stack: a dual-stack Service where the cluster has one, probes and peers by name', async (t) => {
+  const { find } = render()
+  t.equal(find('Service').spec.ipFamilyPolicy, 'PreferDualStack')
+  t.equal(render({ service: { ipFamilyPolicy: 'RequireDualStack' } }).find('Service').spec.ipFamilyPolicy, 'RequireDualStack')
+  const container = find('Deployment').spec.template.spec.containers[0]
+  t.notOk(container.args.some((arg: string) => arg.startsWith('--host')), 'the server listens on every family (:: with IPv4 mapped)')
+  t.equal(container.livenessProbe.httpGet.host, undefined, 'probes go to the pod IP, whatever its family')
+  for (const [path, text] of renderChart(CHART_DIR, { values: IMAGE }).text) {
+    // The policy files name localhost as a forbidden ExternalName target: text, not an address to use.
+    if (path.endsWith('configmap-policies.yaml')) continue
+    t.notMatch(text, /\b(?:0\.0\.0\.0|127\.0\.0\.1|localhost)\b/, `${path}: no IPv4-only address`)
+  }
+})
+
+t.test('webhook.url points every webhook at a server outside the cluster, instead of the Service', async (t) => {
+  const { find } = render({ webhook: { url: 'https://127.0.0.1:8443' } })
+  for (const webhook of [...find('ValidatingWebhookConfiguration').webhooks, ...find('MutatingWebhookConfiguration').webhooks]) {
+    t.equal(webhook.clientConfig.service, undefined)
+    t.match(webhook.clientConfig.url, /^https:\/\/127\.0\.0\.1:8443\/(validate|mutate)$/)
+    t.ok(webhook.clientConfig.caBundle, 'with the CA bundle')
+  }
+  t.equal(find('MutatingWebhookConfiguration').webhooks[0].clientConfig.url, 'https://127.0.0.1:8443/mutate')
 })
 
 t.test('ConfigMaps are left out by default; everything else the rules check is sent', async (t) => {
@@ -313,6 +369,7 @@ t.test('names follow the release', async (t) => {
   const { find } = render({}, { releaseName: 'guard', namespace: 'sec' })
   t.equal(find('Deployment').metadata.name, 'guard-netguard')
   t.same(find('ValidatingWebhookConfiguration').webhooks[0].clientConfig.service, { name: 'guard-netguard', namespace: 'sec', path: '/validate', port: 443 })
+  t.equal(find('ResourceQuota').metadata.name, 'guard-netguard-critical-pods')
   t.equal(render({}, { releaseName: 'netguard-prod' }).find('Deployment').metadata.name, 'netguard-prod')
 })
 
@@ -327,5 +384,32 @@ t.test('RBAC covers what the informer caches watch and the Lease the reconciler 
   for (const verb of ['get', 'create', 'update']) {
     t.ok(allows(cluster, NETWORK_POLICIES.group, NETWORK_POLICIES.plural, verb), `${verb} networkpolicies (reconciler)`)
     t.ok(allows(find('Role', 'netguard').rules, LEASES.group, LEASES.plural, verb), `${verb} leases in its namespace`)
+  }
+})
+
+t.test('every ci/*-values.yaml renders a safe install: the points of a webhook that can never lock a cluster out', async (t) => {
+  const dir = join(CHART_DIR, 'ci')
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('-values.yaml'))) {
+    const values = parse(readFileSync(join(dir, name), 'utf8')) as Obj
+    t.test(name, async (t) => {
+      const { find } = render(values)
+      const webhooks = [...find('ValidatingWebhookConfiguration').webhooks, ...find('MutatingWebhookConfiguration').webhooks] as Obj[]
+      const enforceFail = values.mode === 'enforce' && values.webhook?.failurePolicy === 'Fail'
+      for (const webhook of webhooks) {
+        const expected = enforceFail && !(webhook.name === 'namespace-labels.netguard.io' && values.webhook?.matchConditions === false) ? 'Fail' : 'Ignore'
+        t.equal(webhook.failurePolicy, expected, `${webhook.name as string}: failurePolicy ${expected}`)
+        t.ok(webhook.timeoutSeconds <= 10, `${webhook.name as string}: a short timeout`)
+        t.equal(webhook.matchConditions === undefined, values.webhook?.matchConditions === false, `${webhook.name as string}: matchConditions as chosen`)
+        t.ok((webhook.matchConditions ?? []).length <= 64)
+      }
+      t.ok(webhooks.some((webhook) => webhook.name === 'namespace-labels.netguard.io'), 'the ignore label is guarded')
+      const pod = find('Deployment').spec.template.spec
+      t.equal(pod.priorityClassName, 'system-cluster-critical')
+      t.match(pod.containers[0].env.find((variable: Obj) => variable.name === 'NODE_OPTIONS')?.value, /^--max-old-space-size=\d+$/, 'the heap is sized from the memory limit')
+      t.ok(pod.topologySpreadConstraints.length > 0, 'replicas spread')
+      t.ok(find('PodDisruptionBudget'), 'a PodDisruptionBudget')
+      t.match(find('Service').spec.ipFamilyPolicy, /DualStack$/)
+      t.match(pod.containers[0].image, /^registry\.example\.com\//)
+    })
   }
 })

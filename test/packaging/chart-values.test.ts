@@ -30,7 +30,10 @@ t.test('the schema refuses values that would break the webhooks or the pods', as
   const bad: [string, unknown, RegExp][] = [
     ['webhook.failurePolicy', 'Sometimes', /\/webhook\/failurePolicy must be equal to one of the allowed values/],
     ['webhook.timeoutSeconds', 31, /\/webhook\/timeoutSeconds must be <= 30/],
-    ['webhook.excludeNamespaces', ['Kube_System'], /\/webhook\/excludeNamespaces\/0 must match pattern/],
+    ['webhook.excludeNamespaces', ['kube-system'], /\/webhook must NOT have additional properties/],
+    ['webhook.url', 'http://127.0.0.1:8443', /\/webhook\/url must match pattern/],
+    ['webhook.matchConditions', 'yes', /\/webhook\/matchConditions must be boolean/],
+    ['service.ipFamilyPolicy', 'IPv6', /\/service\/ipFamilyPolicy must be equal to one of the allowed values/],
     ['mode', 'block', /\/mode must be equal to one of the allowed values/],
     ['certificates.provider', 'vault', /\/certificates\/provider must be equal to one of the allowed values/],
     ['replicaCount', 0, /\/replicaCount must be >= 1/],
@@ -40,7 +43,8 @@ t.test('the schema refuses values that would break the webhooks or the pods', as
     ['certificates.certManager.issuerRef', { kind: 'ClusterIssuer' }, /must have property name when property kind is present/]
   ]
   for (const [path, value, message] of bad) t.match(errors(withValue(path, value)).join('\n'), message, `${path}: ${JSON.stringify(value)}`)
-  t.same(errors(withValue('webhook.failurePolicy', 'Ignore')), [], 'Ignore is allowed')
+  t.same(errors(withValue('webhook.failurePolicy', 'Fail')), [], 'Fail is allowed (it applies in enforce mode)')
+  t.same(errors(withValue('webhook.url', 'https://[::1]:8443')), [], 'an IPv6 URL')
   t.same(errors(withValue('certificates.certManager.issuerRef', { kind: 'ClusterIssuer', name: 'corp-ca' })), [])
   t.same(errors(withValue('policies.files', { 'routes.yaml': 'apiVersion: netguard.io/v1alpha1\n' })), [])
 })

@@ -70,3 +70,17 @@ t.test('semverCompare against .Capabilities.KubeVersion', async (t) => {
   t.equal(renderText(template), 'true true')
   t.throws(() => renderText('{{ semverCompare "^1.2 || ~2" "1.2.3" }}'), /constraint .* is not supported/)
 })
+
+t.test('regular expressions in Go (RE2) syntax: inline flags, numbered groups in replacements', async (t) => {
+  t.equal(renderText('{{ regexSplit "(?m)^---[ \\t]*$" "a\\n---\\nb\\n--- \\nc" -1 | toJson }}'), '["a\\n","\\nb\\n","\\nc"]')
+  // eslint-disable-next-line no-template-curly-in-string -- Go's replacement syntax, not a JavaScript template
+  t.equal(renderText('{{ regexReplaceAll "([.+-])" "a.b+c-d" "\\\\${1}" }}'), 'a\\.b\\+c\\-d')
+  t.equal(renderText('{{ regexMatch "^[^*?]*[*]$" "kube-*" }} {{ regexMatch "[*?]" "plain" }} {{ regexFind "^[0-9]+" "256Mi" }}'), 'true false 256')
+})
+
+t.test('numbers, lists and kinds the chart computes with', async (t) => {
+  t.equal(renderText('{{ div (mul (atoi "256") 1048576 6) 10485760 }} {{ trimPrefix "256" "256Mi" }} {{ get (dict "Mi" 1) "Mi" }}'), '153 Mi 1')
+  t.equal(renderText('{{ join ", " (compact (list "a" "" "b")) }} {{ kindIs "map" (dict) }} {{ kindIs "map" (list) }} {{ fromJsonArray "[1,2]" | len }}'), 'a, b true false 2')
+  t.throws(() => renderText('{{ required "set it" .Values.none }}'), /set it/)
+  t.equal(renderText('{{ required "set it" .Values.a }}'), '1')
+})
