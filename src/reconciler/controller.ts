@@ -178,9 +178,15 @@ export class Reconciler {
     return true
   }
 
+  /**
+   * Holds the namespace back until the cache shows `written`, unless it does already: the watch
+   * event of a write can come before the write's own response, and waiting for it then would
+   * hold the namespace (and the repair of anything deleted meanwhile) for IN_FLIGHT_LIMIT_MS.
+   */
   private expect (namespace: string, written: KubeObject): void {
     const { name, resourceVersion } = written.metadata ?? {}
     if (name === undefined || resourceVersion === undefined) return
+    if (this.options.networkPolicies.get(name, namespace)?.metadata?.resourceVersion === resourceVersion) return
     const entries = this.inFlight.get(namespace) ?? new Map()
     entries.set(name, { resourceVersion, at: performance.now() })
     this.inFlight.set(namespace, entries)

@@ -58,6 +58,7 @@ export class FakeApiServer {
   private port = 0
   private rv = 1000
   private compactedRv = 0
+  private writeAnswerDelayMs = 0
 
   private constructor (served: readonly ResourceType[]) {
     this.served = served
@@ -137,6 +138,14 @@ export class FakeApiServer {
     this.faults.push({ match, status, remaining: times })
   }
 
+  /**
+   * Answers writes `ms` late, after their watch events have gone out: the order a busy real API
+   * server often shows, in which a client hears of its own write before the write returns.
+   */
+  answerWritesLate (ms: number): void {
+    this.writeAnswerDelayMs = ms
+  }
+
   /** Number of open watch streams. */
   get watchCount (): number {
     return this.watchers.size
@@ -204,6 +213,7 @@ export class FakeApiServer {
       return
     }
     const { resource, namespace, name } = target
+    if (this.writeAnswerDelayMs > 0 && method !== 'GET') answerLate(response, this.writeAnswerDelayMs)
     if (method === 'GET' && name === undefined && url.searchParams.get('watch') === 'true') this.watch(resource, namespace, url.searchParams, response)
     else if (method === 'GET' && name === undefined) this.listPage(resource, namespace, url.searchParams, response)
     else if (method === 'GET') this.read(resource, namespace, name ?? '', response)
@@ -467,4 +477,13 @@ async function readBody (request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Holds back the end of `response` (and so all of it: nothing is sent before the end here) by `ms`. */
+function answerLate (response: ServerResponse, ms: number): void {
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse
+  response.end = ((...args: unknown[]) => {
+    setTimeout(() => end(...args), ms)
+    return response
+  }) as typeof response.end
 }

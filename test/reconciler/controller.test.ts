@@ -71,6 +71,19 @@ t.test('a deleted or edited policy is restored; what other writers own is left a
   t.equal(policyWrites(fake, 'shop').length, writes, 'another writer\'s labels and annotations are not fought over')
 })
 
+t.test('a write heard of before its answer does not hold the namespace back: a deletion right after is repaired at once', async (t) => {
+  const fake = await fakeCluster(t)
+  fake.answerWritesLate(50)
+  fake.put(NAMESPACES, isolatedNamespace('shop'))
+  const { services } = startReplica(t, fake)
+  await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
+  await settle(fake, services)
+  fake.remove(NETWORK_POLICIES, 'netguard-deny-by-default', 'shop')
+  // Well inside the 30 s that an unanswered expectation would hold the namespace for.
+  await until('the deleted policy is back', () => policiesIn(fake, 'shop').length === 4, 3000)
+  t.equal(policyWrites(fake, 'shop').length, 5, '4 created, 1 restored')
+})
+
 t.test('a terminating namespace is left alone', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))

@@ -67,14 +67,22 @@ export interface ReplicaOptions {
 
 export const CLI = resolve('dist/cli/main.js')
 
-/** Starts `node dist/cli/main.js serve ...` for one replica, listening on 127.0.0.1:`port`. */
+/**
+ * Starts `node dist/cli/main.js serve ...` for one replica, listening on 127.0.0.1:`port`, with
+ * exactly the container's environment. Started from inside a test, a spawn goes through tap's
+ * process-info hooks, which add their loader to NODE_OPTIONS; that loader turns source maps on
+ * and parses every module's (client-node's are tens of MiB), past the chart's heap limit. A shell
+ * sets NODE_OPTIONS back to the container's before it becomes node, so a replica restarted by a
+ * test runs as the first one did.
+ */
 export function startReplica ({ spec, name, port, logDir, pidDir }: ReplicaOptions): StartedProcess {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME }
   for (const [key, value] of Object.entries(spec.env)) env[key] = value.replace('$(POD_NAME)', name)
+  env.NETGUARD_E2E_NODE_OPTIONS = env.NODE_OPTIONS ?? ''
   return startProcess({
     name,
-    command: process.execPath,
-    args: [CLI, ...spec.args, `--port=${port}`, '--host=127.0.0.1'],
+    command: '/bin/sh',
+    args: ['-c', 'NODE_OPTIONS="$NETGUARD_E2E_NODE_OPTIONS" exec "$@"', 'replica', process.execPath, CLI, ...spec.args, `--port=${port}`, '--host=127.0.0.1'],
     env,
     logFile: join(logDir, `${name}.log`),
     pidDir
