@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { runCli } from '../../src/cli/main.ts'
-import { CLUSTER_POLICY_REPORTS, NAMESPACES, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
+import { CLUSTER_OPEN_REPORTS, CLUSTER_POLICY_REPORTS, KNOWN_RESOURCES, NAMESPACES, OPEN_REPORTS, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
 import { parseApiVersion, type KubeObject } from '../../src/kube/types.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
 import type { TestContext } from '../helpers/tap.ts'
@@ -76,8 +76,10 @@ t.test('policyreport: PolicyReports per namespace and a ClusterPolicyReport, one
   const [cluster, shop] = reports
   t.match(cluster, { apiVersion: 'wgpolicyk8s.io/v1alpha2', metadata: { labels: { 'app.kubernetes.io/managed-by': 'netguard' } } })
   t.match(cluster?.results.find((result) => result.result === 'warn'), {
-    policy: 'netguard',
+    policy: 'namespaces',
     rule: 'NS-ISOLATION',
+    category: 'Network isolation',
+    severity: 'medium',
     source: 'netguard',
     scored: true,
     message: 'would patch: adds label netguard.io/isolation=default-deny',
@@ -129,7 +131,25 @@ t.test('a cluster without OpenShift or the PolicyReport API', async (t) => {
   t.match(stdout, /\nnot served by this cluster: (.*, )?Route\.route\.openshift\.io/)
   const write = await audit(['--kubeconfig', kubeconfig, '--write'])
   t.equal(write.code, 2)
-  t.match(write.stderr, 'netguard audit: the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install the PolicyReport CRDs to use --write\n')
+  t.match(write.stderr, 'netguard audit: the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install its CRDs to use --write, or choose the other API with --report-api\n')
+  const open = await audit(['--kubeconfig', kubeconfig, '--write', '--report-api', 'openreports.io/v1alpha1'])
+  t.match(open.stderr, 'netguard audit: the cluster has no Report API (openreports.io/v1alpha1): install its CRDs to use --write, or choose the other API with --report-api\n')
+})
+
+t.test('--report-api openreports.io/v1alpha1: Reports and a ClusterReport, written and printed alike', async (t) => {
+  const { fake, kubeconfig } = await seeded(t, [...KNOWN_RESOURCES, OPEN_REPORTS, CLUSTER_OPEN_REPORTS])
+  const { code, stdout, stderr } = await audit(['--kubeconfig', kubeconfig, '--write', '--report-api', 'openreports.io/v1alpha1', '-o', 'policyreport'])
+  t.equal(code, 1)
+  t.equal(stderr, 'netguard audit: Reports 3 created, 0 updated, 0 deleted\n')
+  const printed = parseAllDocuments(stdout).map((document) => document.toJS() as KubeObject & { source: string })
+  t.same(printed.map((report) => [report.apiVersion, report.kind, report.metadata?.namespace, report.source]), [
+    ['openreports.io/v1alpha1', 'ClusterReport', undefined, 'netguard'],
+    ['openreports.io/v1alpha1', 'Report', 'shop', 'netguard'],
+    ['openreports.io/v1alpha1', 'Report', 'web', 'netguard']
+  ])
+  t.same(fake.list(OPEN_REPORTS).map((report) => `${report.metadata?.namespace}/${report.metadata?.name}`), ['shop/netguard-audit', 'web/netguard-audit'])
+  t.equal(fake.list(CLUSTER_OPEN_REPORTS).length, 1)
+  t.match(fake.list(OPEN_REPORTS, 'shop')[0], { source: 'netguard', summary: { fail: 2 } })
 })
 
 t.test('objects are listed in pages of --chunk-size', async (t) => {
@@ -144,6 +164,7 @@ t.test('usage and access errors exit 2', async (t) => {
   t.equal(none.code, 2)
   t.equal(none.stderr, 'netguard audit: no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod\n')
   t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, got "yaml"/)
+  t.match((await audit(['--report-api', 'wgpolicyk8s.io/v1beta1'])).stderr, /--report-api must be one of wgpolicyk8s\.io\/v1alpha2, openreports\.io\/v1alpha1, got "wgpolicyk8s\.io\/v1beta1"/)
   t.match((await audit(['--max-results', '0'])).stderr, /--max-results must be a positive integer/)
   t.match((await audit(['--chunk-size', 'x'])).stderr, /--chunk-size must be a positive integer/)
   t.match((await audit(['--bogus'])).stderr, /Unknown option '--bogus'/)
