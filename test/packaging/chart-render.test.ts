@@ -336,13 +336,13 @@ t.test('policies: the bundled files by default, overridden or replaced from valu
   t.throws(() => render({ policies: { bundled: false } }), /no policy file/)
 })
 
-t.test('the audit CronJob reads every kind the rules check and writes PolicyReports, as its own identity', async (t) => {
+t.test('the audit CronJob reads every kind the rules check and writes reports of the chosen API, as its own identity', async (t) => {
   t.notOk(render().objects.some((object) => object.kind === 'CronJob'))
   const { find } = render({ audit: { enabled: true } })
   const job = find('CronJob')
   const pod = job.spec.jobTemplate.spec.template.spec
   t.equal(pod.serviceAccountName, 'netguard-audit')
-  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=text', '--write'])
+  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=text', '--write', '--report-api=wgpolicyk8s.io/v1alpha2'])
   t.equal(job.spec.jobTemplate.spec.backoffLimit, 0, 'a run that finds violations exits 1 and is not retried')
   t.same(pod.containers[0].securityContext.capabilities, { drop: ['ALL'] })
   t.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true)
@@ -351,7 +351,14 @@ t.test('the audit CronJob reads every kind the rules check and writes PolicyRepo
     t.ok(rules.some((rule) => rule.resources.includes(entry.resources[0]) && rule.apiGroups.includes(entry.apiGroups[0]) && rule.verbs.includes('list')), `lists ${entry.resources[0]}`)
   }
   t.ok(rules.some((rule) => rule.apiGroups.includes('wgpolicyk8s.io') && rule.resources.includes('policyreports') && rule.verbs.includes('create')))
+  t.notMatch(JSON.stringify(rules), /openreports/)
   t.same(find('ClusterRoleBinding', 'netguard-audit').subjects, [{ kind: 'ServiceAccount', name: 'netguard-audit', namespace: 'netguard' }])
+
+  const open = render({ audit: { enabled: true, reportApi: 'openreports.io/v1alpha1' } })
+  t.equal(open.find('CronJob').spec.jobTemplate.spec.template.spec.containers[0].args.at(-1), '--report-api=openreports.io/v1alpha1')
+  const openRules = open.find('ClusterRole', 'netguard-audit').rules as Obj[]
+  t.same(openRules.at(-1), { apiGroups: ['openreports.io'], resources: ['reports', 'clusterreports'], verbs: ['get', 'list', 'create', 'update', 'delete'] })
+  t.notMatch(JSON.stringify(openRules), /wgpolicyk8s/, 'the chosen API only')
 })
 
 t.test('RBAC: the server reads the cached kinds, writes only NetworkPolicies, and Leases only in its namespace', async (t) => {
