@@ -9,6 +9,7 @@ import { findClusterConfig } from '../kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
+import { auditMetrics, pushAuditMetrics } from './audit-metrics.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, DEFAULT_REPORT_API, policyReports, renderReports, REPORT_APIS, REPORT_NAME, type ReportApi } from './policy-report.ts'
@@ -27,6 +28,7 @@ options:
       --write             create or update the reports in the cluster, delete netguard's stale ones
       --report-api API    the reports' API: wgpolicyk8s.io/v1alpha2 (PolicyReport, ClusterPolicyReport)
                           or openreports.io/v1alpha1 (Report, ClusterReport) (default: ${DEFAULT_REPORT_API})
+      --pushgateway URL   push the results by namespace and rule to this Prometheus Pushgateway
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
   -h, --help              show this help`
@@ -47,6 +49,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         output: { type: 'string', short: 'o', default: 'text' },
         write: { type: 'boolean', default: false },
         'report-api': { type: 'string', default: DEFAULT_REPORT_API },
+        pushgateway: { type: 'string' },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
         help: { type: 'boolean', short: 'h' }
@@ -63,6 +66,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (!OUTPUTS.includes(output)) return usageError(io, `--output must be one of ${OUTPUTS.join(', ')}, got "${values.output}"`)
   const api = values['report-api'] as ReportApi
   if (!Object.hasOwn(REPORT_APIS, api)) return usageError(io, `--report-api must be one of ${Object.keys(REPORT_APIS).join(', ')}, got "${values['report-api']}"`)
+  const pushgateway = values.pushgateway === undefined ? undefined : httpUrl(values.pushgateway)
+  if (pushgateway === null) return usageError(io, `--pushgateway must be an http or https URL, got "${values.pushgateway}"`)
   const maxResults = positiveInteger(values['max-results'])
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
@@ -85,6 +90,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
       const applied = await applyReports(port, api, reports)
       io.stderr.write(`netguard audit: ${REPORT_APIS[api].namespaced.kind}s ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
     }
+    if (pushgateway !== undefined) await pushAuditMetrics(pushgateway, auditMetrics(audited, now))
     return summary.verdicts.deny > 0 ? EXIT.violations : EXIT.ok
   } catch (error) {
     return failure(io, describeError(error, api))
@@ -141,6 +147,12 @@ function describeError (error: unknown, api: ReportApi): string {
 function positiveInteger (text: string): number | undefined {
   const value = Number(text)
   return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/** The URL, if it is an http or https one; else null. */
+function httpUrl (text: string): URL | null {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') ? url : null
 }
 
 function usageError (io: CliIO, message: string): number {

@@ -413,6 +413,9 @@ t.test('the audit CronJob reads every kind the rules check and writes reports of
   t.notMatch(JSON.stringify(rules), /openreports/)
   t.same(find('ClusterRoleBinding', 'netguard-audit').subjects, [{ kind: 'ServiceAccount', name: 'netguard-audit', namespace: 'netguard' }])
 
+  const pushing = render({ audit: { enabled: true, pushgateway: 'http://pushgateway.monitoring.svc:9091' } })
+  t.equal(pushing.find('CronJob').spec.jobTemplate.spec.template.spec.containers[0].args.at(-1), '--pushgateway=http://pushgateway.monitoring.svc:9091')
+
   const open = render({ audit: { enabled: true, reportApi: 'openreports.io/v1alpha1' } })
   t.equal(open.find('CronJob').spec.jobTemplate.spec.template.spec.containers[0].args.at(-1), '--report-api=openreports.io/v1alpha1')
   const openRules = open.find('ClusterRole', 'netguard-audit').rules as Obj[]
