@@ -2,7 +2,7 @@ import { Gauge, Registry } from 'prom-client'
 import type { AuditedObject } from './audit-report.ts'
 
 /** The audit's group on the Pushgateway: each run replaces the previous run's series. */
-export const PUSHGATEWAY_JOB = 'netguard-audit'
+const PUSHGATEWAY_JOB = 'netguard-audit'
 const PUSH_TIMEOUT_MS = 10_000
 
 /**

@@ -199,6 +199,14 @@ t.test('--pushgateway: the results by namespace, rule and result replace the aud
   t.match(closed.stderr, /^netguard audit: could not push the audit's metrics to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/netguard-audit: connect ECONNREFUSED/)
 })
 
+t.test('a PolicyReport CRD older than the severities critical and info: the API server\'s refusal, and what to do', async (t) => {
+  const { fake, kubeconfig } = await seeded(t, [...KNOWN_RESOURCES, POLICY_REPORTS, CLUSTER_POLICY_REPORTS])
+  fake.failNext({ method: 'POST', path: /\/clusterpolicyreports$/ }, 422, 1, 'ClusterPolicyReport.wgpolicyk8s.io "netguard-audit" is invalid: results[0].severity: Unsupported value: "info"')
+  const { code, stderr } = await audit(['--kubeconfig', kubeconfig, '--write'])
+  t.equal(code, 2)
+  t.match(stderr, /results\[0\]\.severity: Unsupported value: "info"\nthe cluster's PolicyReport CRD predates the severities critical and info: update the CRDs to the current published types\n$/)
+})
+
 t.test('objects are listed in pages of --chunk-size', async (t) => {
   const { fake, kubeconfig } = await seeded(t)
   await audit(['--kubeconfig', kubeconfig, '--chunk-size', '2'])
