@@ -5,7 +5,6 @@ import { RULES } from './engine/rules/index.ts'
 import { ACTIONS, MUTATION_ACTIONS, OPERATIONS, REVIEW_POINTS, type Change, type ReviewPoint, type Violation } from './engine/types.ts'
 import { KNOWN_RESOURCES } from './kube/resources.ts'
 import { kindKey, type KindRef } from './kube/types.ts'
-import type { CacheHealth } from './cluster/caches.ts'
 import type { PolicyStatus } from './policy/store.ts'
 import type { CertificateStatus } from './tls/key-pair.ts'
 import { CounterGrid, HistogramGrid } from './tally.ts'
@@ -34,6 +33,13 @@ export interface ReconcilerMetrics {
   repaired (operation: 'create' | 'update' | 'delete', mode: 'enforce' | 'audit'): void
   /** Whether this replica holds the Lease and so is the one that writes. */
   leading (isLeader: boolean): void
+}
+
+/** An informer cache as the metrics read it (ClusterCaches.health gives these); metrics sit beside cluster/, not above it. */
+export interface ObservedCache {
+  /** `unknown` until the cache is listed; anything else counts as synced. */
+  readonly state: string
+  readonly lastErrorAt: Date | undefined
 }
 
 export interface MetricsOptions {
@@ -169,7 +175,7 @@ export class Metrics implements ReconcilerMetrics {
   }
 
   /** Exports each informer cache's state and last failure, read when Prometheus scrapes. */
-  observeCaches (health: () => Readonly<Record<string, CacheHealth>>): void {
+  observeCaches (health: () => Readonly<Record<string, ObservedCache>>): void {
     const synced = new Gauge({
       name: 'netguard_cache_synced',
       help: 'Per cached kind: 1 once the cache is known (listed, or the kind is not served), 0 while rules still answer "unknown".',
