@@ -7,7 +7,7 @@ import { openKubePort, type KubePort } from './kube/port.ts'
 import { NAMESPACES, NETWORK_POLICIES } from './kube/resources.ts'
 import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from './reconciler/controller.ts'
 import { LeaderElector, type LeaderElectionOptions } from './reconciler/leader.ts'
-import { ClusterCaches } from './cluster/caches.ts'
+import { ClusterCaches, type CacheHealth } from './cluster/caches.ts'
 import type { CacheState, InformerOptions } from './cluster/informer.ts'
 
 export interface ClusterServicesOptions {
@@ -45,6 +45,8 @@ export interface ClusterServices {
   backlog (): number
   /** Per cached kind: unknown, synced or not served. */
   cacheStates (): Record<string, CacheState>
+  /** Per cached kind: state and when its last list or watch failed (for metrics). */
+  cacheHealth (): Record<string, CacheHealth>
   close (): Promise<void>
 }
 
@@ -59,7 +61,7 @@ export function startClusterServices (options: ClusterServicesOptions): ClusterS
   const source = options.cluster
   if (source === undefined) {
     log.info('no cluster configuration (no --kubeconfig, $KUBECONFIG or ~/.kube/config, not in a pod): running without cluster caches and reconciler')
-    return { view: undefined, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => ({}), close: async () => {} }
+    return { view: undefined, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => ({}), cacheHealth: () => ({}), close: async () => {} }
   }
   const port = openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs })
   log.info({ source: describeClusterConfig(source) }, 'connecting to the cluster')
@@ -71,7 +73,7 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
   const caches = new ClusterCaches(port, { ...options.tuning?.informer, log: log.child({ component: 'cache' }) })
   caches.start()
   if (options.reconcile === false) {
-    return { view: caches, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => caches.states(), close: async () => await caches.stop() }
+    return { view: caches, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => caches.states(), cacheHealth: () => caches.health(), close: async () => await caches.stop() }
   }
   const reconcilerLog = log.child({ component: 'reconciler' })
   const reconciler = new Reconciler({
@@ -106,6 +108,7 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     isLeader: () => elector.isLeader,
     backlog: () => reconciler.backlog,
     cacheStates: () => caches.states(),
+    cacheHealth: () => caches.health(),
     async close () {
       await reconciler.stop()
       await elector.stop()

@@ -36,6 +36,14 @@ export interface Config {
    * `0.0.0.0` where the host has no IPv6
    */
   readonly host: string | undefined
+  /**
+   * A second, plain-HTTP port that serves GET /metrics and nothing else, for a Prometheus that
+   * does not speak the webhook's TLS (`--metrics-port`). @default undefined: /metrics on the
+   * webhook port only
+   */
+  readonly metricsPort: number | undefined
+  /** The address of the metrics port (`--metrics-host`; the chart gives the pod IP). @default undefined: every address, as `host` */
+  readonly metricsHost: string | undefined
   /** Serving certificate and key files; both or neither. Without them a dev pair is generated. */
   readonly tls: { readonly certFile: string, readonly keyFile: string } | undefined
   /**
@@ -77,6 +85,8 @@ export const SERVE_OPTIONS = {
   ...POLICY_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
@@ -107,8 +117,10 @@ export function buildConfig (values: Values, env: Env): Config {
   return deepFreeze({
     policiesDir: resolve(values.policies ?? resolve(PACKAGE_ROOT, 'policies')),
     mode: oneOf('mode', values.mode ?? emptyToUndefined(env.NETGUARD_MODE), MODES),
-    port: port(values.port ?? '8443'),
+    port: port('port', values.port ?? '8443'),
     host: emptyToUndefined(values.host),
+    metricsPort: values['metrics-port'] === undefined ? undefined : port('metrics-port', values['metrics-port']),
+    metricsHost: emptyToUndefined(values['metrics-host']),
     tls: certFile !== undefined && keyFile !== undefined ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : undefined,
     devCertDir: resolve(PACKAGE_ROOT, 'certs', 'dev'),
     devCertFallbackDir: join(tmpdir(), `netguard-dev-certs-${process.getuid?.() ?? 'user'}`),
@@ -128,9 +140,9 @@ function oneOf<T extends string> (name: string, value: string | undefined, allow
   return value as T
 }
 
-function port (text: string): number {
+function port (name: string, text: string): number {
   const value = Number(text)
-  if (!/^\d+$/.test(text) || value > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}"`)
+  if (!/^\d+$/.test(text) || value > 65535) throw new UsageError(`--${name} must be a number from 0 to 65535, not "${text}"`)
   return value
 }
 

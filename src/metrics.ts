@@ -6,6 +6,7 @@ import { ACTIONS, MUTATION_ACTIONS, OPERATIONS, REVIEW_POINTS, type Change, type
 import { KNOWN_RESOURCES } from './kube/resources.ts'
 import { kindKey, type KindRef } from './kube/types.ts'
 import type { PolicyStatus } from './policy/store.ts'
+import type { CertificateStatus } from './tls/key-pair.ts'
 import { CounterGrid, HistogramGrid } from './tally.ts'
 
 /** What a review came to, as one label value; `error`: the request was not a readable review (HTTP 4xx). */
@@ -32,6 +33,13 @@ export interface ReconcilerMetrics {
   repaired (operation: 'create' | 'update' | 'delete', mode: 'enforce' | 'audit'): void
   /** Whether this replica holds the Lease and so is the one that writes. */
   leading (isLeader: boolean): void
+}
+
+/** An informer cache as the metrics read it (ClusterCaches.health gives these); metrics sit beside cluster/, not above it. */
+export interface ObservedCache {
+  /** `unknown` until the cache is listed; anything else counts as synced. */
+  readonly state: string
+  readonly lastErrorAt: Date | undefined
 }
 
 export interface MetricsOptions {
@@ -147,6 +155,48 @@ export class Metrics implements ReconcilerMetrics {
       collect () { this.set(status().loadedAt.getTime() / 1000) }
     })
     for (const metric of [reloads, failed, loaded]) this.registry.registerMetric(metric)
+  }
+
+  /** Exports the serving certificate in use, read when Prometheus scrapes: a reload shows at the next scrape. */
+  observeCertificate (status: () => CertificateStatus): void {
+    const expiry = new Gauge({
+      name: 'netguard_certificate_expiry_timestamp_seconds',
+      help: 'When the serving certificate in use expires (Unix time); follows certificate reloads.',
+      registers: [],
+      collect () { this.set(status().notAfter.getTime() / 1000) }
+    })
+    const failed = new Gauge({
+      name: 'netguard_certificate_reload_failed',
+      help: '1 while the certificate files on disk are bad and the previous certificate keeps serving.',
+      registers: [],
+      collect () { this.set(status().lastError === undefined ? 0 : 1) }
+    })
+    for (const metric of [expiry, failed]) this.registry.registerMetric(metric)
+  }
+
+  /** Exports each informer cache's state and last failure, read when Prometheus scrapes. */
+  observeCaches (health: () => Readonly<Record<string, ObservedCache>>): void {
+    const synced = new Gauge({
+      name: 'netguard_cache_synced',
+      help: 'Per cached kind: 1 once the cache is known (listed, or the kind is not served), 0 while rules still answer "unknown".',
+      labelNames: ['kind'] as const,
+      registers: [],
+      collect () {
+        this.reset()
+        for (const [kind, { state }] of Object.entries(health())) this.set({ kind }, state === 'unknown' ? 0 : 1)
+      }
+    })
+    const lastError = new Gauge({
+      name: 'netguard_cache_last_sync_error_timestamp_seconds',
+      help: 'Per cached kind: when its last list or watch failed (Unix time), 0 if none has.',
+      labelNames: ['kind'] as const,
+      registers: [],
+      collect () {
+        this.reset()
+        for (const [kind, { lastErrorAt }] of Object.entries(health())) this.set({ kind }, lastErrorAt === undefined ? 0 : lastErrorAt.getTime() / 1000)
+      }
+    })
+    for (const metric of [synced, lastError]) this.registry.registerMetric(metric)
   }
 
   /** Exports how many log lines the bounded stdout buffer dropped (a reader that does not keep up). */

@@ -5,6 +5,7 @@ import { buildApp, type AppDeps, type WebhookApp } from './admission/app.ts'
 import { startClusterServices, type ClusterServices, type ClusterServicesOptions } from './cluster-services.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
+import { buildMetricsApp, type MetricsApp } from './metrics-server.ts'
 import { PolicyStore } from './policy/store.ts'
 import { CertificateError } from './errors.ts'
 import { ensureDevCertificates, type DevCertificates } from './tls/dev-certs.ts'
@@ -17,6 +18,8 @@ const MIN_TLS_VERSION = 'TLSv1.2'
 export interface RunningServer {
   readonly app: WebhookApp
   readonly port: number
+  /** The plain-HTTP metrics port, when `config.metricsPort` asked for one. */
+  readonly metricsPort: number | undefined
   readonly policies: PolicyStore
   /** Caches and reconciler (counters, leadership, cache states); inert without a cluster. */
   readonly cluster: ClusterServices
@@ -62,6 +65,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
   })
   let watcher: KeyPairWatcher | undefined
   let cluster: ClusterServices | undefined
+  let metricsApp: MetricsApp | undefined
   const metrics = new Metrics()
   metrics.observePolicy(() => policies.status)
   if (options.droppedLogLines !== undefined) metrics.observeDroppedLogLines(options.droppedLogLines)
@@ -76,7 +80,10 @@ export async function startServer (config: Config, logger: Logger, options: Star
       identity: config.identity,
       tuning: options.clusterTuning
     })
+    const services = cluster
+    metrics.observeCaches(() => services.cacheHealth())
     const { pair, devCaFile, certificate } = await loadCertificate(config, clock, logger)
+    metrics.observeCertificate(() => watcher?.status ?? certificate)
     let draining = false
     const app = buildApp({
       policies,
@@ -91,7 +98,12 @@ export async function startServer (config: Config, logger: Logger, options: Star
       draining: () => draining,
       ...options.app
     })
-    await listenOnEveryStack(app, config, options.listen ?? (async (server, port, host) => await server.listen({ port, host })), logger)
+    const listen = options.listen ?? (async (server, port, host) => await server.listen({ port, host }))
+    await listenOnEveryStack(config.port, config.host, async (port, host) => await listen(app, port, host), logger)
+    if (config.metricsPort !== undefined) {
+      const plain = metricsApp = buildMetricsApp(metrics, logger)
+      await listenOnEveryStack(config.metricsPort, config.metricsHost, async (port, host) => await plain.listen({ port, host }), logger)
+    }
     policies.watch()
     if (config.tls !== undefined) {
       watcher = new KeyPairWatcher({
@@ -107,16 +119,18 @@ export async function startServer (config: Config, logger: Logger, options: Star
       logger.info({ caFile: devCaFile, notAfter: pair.notAfter.toISOString() }, 'serving a development certificate; clients trust it with this CA file')
     }
     logger.info({ mode: config.mode ?? policies.current.mode, sources: policies.current.sources }, 'netguard is serving')
-    const services = cluster
+    const metricsServer = metricsApp
     const close = async (): Promise<void> => {
       watcher?.close()
       policies.close()
+      await metricsServer?.close()
       await app.close()
       await services.close()
     }
     return {
       app,
       port: (app.server.address() as AddressInfo).port,
+      metricsPort: metricsServer === undefined ? undefined : (metricsServer.server.address() as AddressInfo).port,
       policies,
       cluster: services,
       metrics,
@@ -131,6 +145,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
     }
   } catch (error) {
     policies.close()
+    await metricsApp?.close()
     await cluster?.close()
     throw error
   }
@@ -140,18 +155,18 @@ export async function startServer (config: Config, logger: Logger, options: Star
  * Listens on the configured host, or on every address: `::` takes IPv6 and, mapped, IPv4 (one
  * socket, dual-stack); where the kernel has no IPv6 at all, `0.0.0.0`.
  */
-async function listenOnEveryStack (app: WebhookApp, config: Config, listen: NonNullable<StartOptions['listen']>, logger: Logger): Promise<void> {
-  if (config.host !== undefined) {
-    await listen(app, config.port, config.host)
+async function listenOnEveryStack (port: number, host: string | undefined, listen: (port: number, host: string) => Promise<unknown>, logger: Logger): Promise<void> {
+  if (host !== undefined) {
+    await listen(port, host)
     return
   }
   try {
-    await listen(app, config.port, '::')
+    await listen(port, '::')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error
     logger.info({ code }, 'no IPv6 on this host; listening on IPv4 only')
-    await listen(app, config.port, '0.0.0.0')
+    await listen(port, '0.0.0.0')
   }
 }
 

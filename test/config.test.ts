@@ -15,6 +15,8 @@ t.test('defaults: bundled policies, port 8443 on every address, dev certificates
     mode: undefined,
     port: 8443,
     host: undefined,
+    metricsPort: undefined,
+    metricsHost: undefined,
     tls: undefined,
     devCertDir: join(PACKAGE_ROOT, 'certs', 'dev'),
     devCertFallbackDir: join(tmpdir(), `netguard-dev-certs-${process.getuid?.() ?? 'user'}`),
@@ -38,6 +40,7 @@ t.test('--max-body-mib and --shutdown-delay take numbers in range', async (t) =>
 
 t.test('flags', async (t) => {
   const config = configOf(['--policies', 'p', '--mode', 'audit', '--port', '9443', '--host', '127.0.0.1', '--cert', 'a.crt', '--key', 'a.key', '--log-level', 'warn', '--dns', 'x.example', '--dns', 'localhost'])
+  t.match(configOf(['--metrics-port', '9090', '--metrics-host', '10.128.0.7']), { metricsPort: 9090, metricsHost: '10.128.0.7' })
   t.match(config, { policiesDir: resolve('p'), mode: 'audit', port: 9443, host: '127.0.0.1', tls: { certFile: resolve('a.crt'), keyFile: resolve('a.key') }, logLevel: 'warn' })
   t.same(config.dnsNames.slice(-1), ['x.example'], 'extra names added once')
   t.equal(config.dnsNames.filter((name) => name === 'localhost').length, 1)
@@ -55,6 +58,7 @@ t.test('bad values are usage errors', async (t) => {
     [[], { NETGUARD_MODE: 'Audit' }, /--mode must be one of/],
     [['--port', '70000'], {}, /--port must be a number from 0 to 65535/],
     [['--port', '-1'], {}, /--port/],
+    [['--metrics-port', 'http'], {}, /--metrics-port must be a number from 0 to 65535, not "http"/],
     [['--key', 'a.key'], {}, /--cert and --key go together/],
     [['--log-level', 'verbose'], {}, /--log-level must be one of/],
     [['--bogus'], {}, /Unknown option '--bogus'/],

@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/policy/', 'src/config.ts'],
   ['src/log.ts', 'src/cluster/', 'src/metrics.ts'],
   ['src/reconciler/'],
-  ['src/admission/'],
+  ['src/admission/', 'src/metrics-server.ts'],
   ['src/cluster-services.ts'],
   ['src/server.ts'],
   ['src/cli/', 'bench/', 'scripts/']

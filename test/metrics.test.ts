@@ -3,7 +3,9 @@ import t from 'tap'
 import { decide } from '../src/engine/decide.ts'
 import type { Violation } from '../src/engine/types.ts'
 import { Metrics, registerMetricsRoute, verdictOf } from '../src/metrics.ts'
+import type { CacheHealth } from '../src/cluster/caches.ts'
 import type { PolicyStatus } from '../src/policy/store.ts'
+import type { CertificateStatus } from '../src/tls/key-pair.ts'
 import { sample } from './helpers/metrics.ts'
 
 const SERVICE = { group: '', kind: 'Service' }
@@ -120,4 +122,39 @@ t.test('a duration above every bucket counts only in +Inf, and the sum adds ever
   t.equal(sample(body, 'netguard_admission_review_duration_seconds_bucket{le="+Inf",webhook="mutate"}'), 2)
   t.equal(sample(body, 'netguard_admission_review_duration_seconds_sum{webhook="mutate"}'), 3.25)
   t.equal(sample(body, 'netguard_admission_review_duration_seconds_count{webhook="validate"}'), undefined, 'no series for a webhook with no reviews')
+})
+
+t.test('the serving certificate\'s expiry and reload failure, read at scrape time', async (t) => {
+  const metrics = new Metrics({ processMetrics: false })
+  let status: CertificateStatus = { source: '/etc/netguard/tls/tls.crt', notAfter: new Date('2027-01-01T00:00:00Z'), loadedAt: new Date('2026-11-26T12:00:00Z'), lastError: undefined }
+  metrics.observeCertificate(() => status)
+  let { body } = await scrape(metrics)
+  t.equal(sample(body, 'netguard_certificate_expiry_timestamp_seconds'), Date.parse('2027-01-01T00:00:00Z') / 1000)
+  t.equal(sample(body, 'netguard_certificate_reload_failed'), 0)
+
+  status = { ...status, notAfter: new Date('2027-03-01T00:00:00Z') }
+  ;({ body } = await scrape(metrics))
+  t.equal(sample(body, 'netguard_certificate_expiry_timestamp_seconds'), Date.parse('2027-03-01T00:00:00Z') / 1000, 'a reloaded certificate shows')
+  status = { ...status, lastError: 'tls.key is not the private key of the certificate' }
+  ;({ body } = await scrape(metrics))
+  t.equal(sample(body, 'netguard_certificate_reload_failed'), 1)
+})
+
+t.test('per cached kind: synced (a kind not served counts as known) and the last sync error', async (t) => {
+  const metrics = new Metrics({ processMetrics: false })
+  let health: Record<string, CacheHealth> = {
+    Namespace: { state: 'unknown', lastErrorAt: new Date('2026-11-26T12:00:05Z') },
+    'Route.route.openshift.io': { state: 'not-served', lastErrorAt: undefined }
+  }
+  metrics.observeCaches(() => health)
+  let { body } = await scrape(metrics)
+  t.equal(sample(body, 'netguard_cache_synced{kind="Namespace"}'), 0)
+  t.equal(sample(body, 'netguard_cache_synced{kind="Route.route.openshift.io"}'), 1)
+  t.equal(sample(body, 'netguard_cache_last_sync_error_timestamp_seconds{kind="Namespace"}'), Date.parse('2026-11-26T12:00:05Z') / 1000)
+  t.equal(sample(body, 'netguard_cache_last_sync_error_timestamp_seconds{kind="Route.route.openshift.io"}'), 0)
+
+  health = { Namespace: { state: 'synced', lastErrorAt: new Date('2026-11-26T12:00:05Z') } }
+  ;({ body } = await scrape(metrics))
+  t.equal(sample(body, 'netguard_cache_synced{kind="Namespace"}'), 1)
+  t.equal(sample(body, 'netguard_cache_synced{kind="Route.route.openshift.io"}'), undefined, 'only the kinds cached now')
 })

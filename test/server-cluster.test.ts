@@ -9,6 +9,7 @@ import { startServer } from '../src/server.ts'
 import { FakeApiServer } from './helpers/fake-apiserver.ts'
 import { FAST_TUNING, isolatedNamespace } from './helpers/cluster.ts'
 import { httpsRequest } from './helpers/https.ts'
+import { sample } from './helpers/metrics.ts'
 import { capturedLogger, reviewOf } from './helpers/review.ts'
 import { testCertificates } from './helpers/tls.ts'
 import { until } from './helpers/wait.ts'
@@ -57,4 +58,29 @@ t.test('without a cluster, serve runs as before and says so once', async (t) => 
   const reply = await httpsRequest(server.port, '/validate', { ca: certs.caPem, body: reviewOf(route('shop')) })
   const { response } = JSON.parse(reply.body) as { response: { allowed: boolean, warnings?: string[] } }
   t.match(response, { allowed: true, warnings: [/ROUTE-HOST-OWNERSHIP.*not known yet/] }, 'rules that need cluster state say they could not check')
+})
+
+t.test('the metrics port shows each cache unsynced while the API server is down, with the failure\'s time, then synced', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  fake.put(NAMESPACES, isolatedNamespace('shop'))
+  const kubeconfig = fake.writeKubeconfig(t.testdir())
+  await fake.stop()
+  const certs = await testCertificates()
+  const config = buildConfig({ port: '0', host: '127.0.0.1', 'metrics-port': '0', 'metrics-host': '127.0.0.1', cert: certs.certFile, key: certs.keyFile, kubeconfig }, {})
+  const server = await startServer(config, capturedLogger().logger, { clusterTuning: FAST_TUNING })
+  t.teardown(() => server.close())
+  const scrape = async (): Promise<string> => await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text()
+
+  await until('a failed list', () => server.cluster.cacheHealth().Namespace?.lastErrorAt !== undefined)
+  let body = await scrape()
+  t.equal(sample(body, 'netguard_cache_synced{kind="Namespace"}'), 0)
+  const failedAt = sample(body, 'netguard_cache_last_sync_error_timestamp_seconds{kind="Namespace"}') ?? 0
+  t.ok(Math.abs(failedAt * 1000 - Date.now()) < 60_000, `the failure's time (${failedAt})`)
+
+  await fake.restart()
+  await until('the caches', () => Object.values(server.cluster.cacheStates()).every((state) => state !== 'unknown'))
+  body = await scrape()
+  t.equal(sample(body, 'netguard_cache_synced{kind="Namespace"}'), 1)
+  t.equal(sample(body, 'netguard_cache_synced{kind="Route.route.openshift.io"}'), 1)
 })

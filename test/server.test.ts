@@ -7,6 +7,7 @@ import { buildConfig, type Config } from '../src/config.ts'
 import { startServer, type RunningServer } from '../src/server.ts'
 import { capturedLogger, exampleReview, reviewOf, service } from './helpers/review.ts'
 import { eventually, fingerprintOf, handshake, httpsRequest } from './helpers/https.ts'
+import { sample } from './helpers/metrics.ts'
 import { testCertificates } from './helpers/tls.ts'
 
 const POLICIES = new URL('../policies/', import.meta.url)
@@ -102,7 +103,7 @@ function writeSecretVolume (dir: string, version: string, cert: string, key: str
 }
 
 t.test('a rotated certificate in a Secret volume is served without a restart; a bad pair keeps the old one', async (t) => {
-  const [first, second] = await Promise.all([testCertificates('a'), testCertificates('b')])
+  const [first, second] = await Promise.all([testCertificates('a-day-old', new Date(Date.now() - 86_400_000)), testCertificates('b')])
   const dir = t.testdir({})
   writeSecretVolume(dir, '2026_11_26_12_00_00.1', first.pair.cert, first.pair.key)
   symlinkSync('..data/tls.crt', join(dir, 'tls.crt'))
@@ -113,6 +114,8 @@ t.test('a rotated certificate in a Secret volume is served without a restart; a 
     return 'fingerprint' in result ? result.fingerprint : ''
   }
   t.equal(await served(), fingerprintOf(first.pair.cert))
+  const expiry = async (): Promise<number | undefined> => sample(await server.metrics.registry.metrics(), 'netguard_certificate_expiry_timestamp_seconds')
+  t.equal(await expiry(), first.pair.notAfter.getTime() / 1000)
 
   // A keep-alive connection opened before the rotation keeps working across it.
   const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false })
@@ -124,6 +127,8 @@ t.test('a rotated certificate in a Secret volume is served without a restart; a 
   const after = await httpsRequest(server.port, '/healthz', { ca: first.caPem, agent })
   t.equal(after.status, 200)
   t.equal(after.reusedSocket, true, 'the existing connection was not dropped')
+  t.equal(await expiry(), second.pair.notAfter.getTime() / 1000, 'the expiry gauge follows the reload')
+  t.not(first.pair.notAfter.getTime(), second.pair.notAfter.getTime())
 
   writeSecretVolume(dir, '2026_11_26_14_00_00.3', first.pair.cert, second.pair.key)
   const readyz = async (): Promise<{ certificate: { lastError: string | null } }> =>
@@ -131,6 +136,8 @@ t.test('a rotated certificate in a Secret volume is served without a restart; a 
   t.ok(await eventually(async () => (await readyz()).certificate.lastError !== null), '/readyz reports the bad pair')
   t.match((await readyz()).certificate.lastError, /is not the private key of the certificate/)
   t.equal(await served(), fingerprintOf(second.pair.cert), 'the previous certificate stays in use')
+  t.equal(await expiry(), second.pair.notAfter.getTime() / 1000, 'and its expiry stays the one reported')
+  t.equal(sample(await server.metrics.registry.metrics(), 'netguard_certificate_reload_failed'), 1)
   t.ok(log.records().some((record) => record.msg === 'serving certificate reload failed; the previous certificate stays in use'))
   t.notMatch(log.text(), 'PRIVATE KEY')
 })
@@ -169,7 +176,7 @@ t.test('close finishes an in-flight review, then closes idle keep-alive connecti
 t.test('start-up fails on an invalid policy or a bad key pair, naming the file', async (t) => {
   const dir = t.testdir({ 'services.yaml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec:\n  rules:\n    SVC-NODEPORT:\n      action: block\n' })
   await t.rejects(start(t, { policiesDir: dir }), { code: 'NG_ERR_POLICY_INVALID', message: /services\.yaml:6: spec\.rules\.SVC-NODEPORT\.action/ })
-  const [first, second] = await Promise.all([testCertificates('a'), testCertificates('b')])
+  const [first, second] = await Promise.all([testCertificates('a-day-old', new Date(Date.now() - 86_400_000)), testCertificates('b')])
   await t.rejects(start(t, { tls: { certFile: first.certFile, keyFile: second.keyFile } }), { code: 'NG_ERR_CERTIFICATE', message: /is not the private key/ })
   await t.rejects(start(t, { tls: { certFile: join(dir, 'none.crt'), keyFile: first.keyFile } }), { code: 'NG_ERR_CERTIFICATE', message: /cannot read .*none\.crt: ENOENT/ })
 })
@@ -182,4 +189,31 @@ t.test('without --cert/--key a development certificate is generated, and where i
   const reply = await httpsRequest(server.port, '/readyz', { ca })
   t.match(JSON.parse(reply.body), { status: 'ready', certificate: { source: 'dev' } })
   t.equal(log.records().filter((record) => record.caFile === join(devCertDir, 'ca.crt')).length, 1)
+})
+
+t.test('--metrics-port serves GET /metrics over plain HTTP, and nothing else', async (t) => {
+  const { server, ca } = await start(t, { metricsPort: 0, metricsHost: '127.0.0.1' })
+  t.ok(server.metricsPort !== undefined && server.metricsPort !== server.port)
+  const url = (path: string): string => `http://127.0.0.1:${server.metricsPort}${path}`
+  await httpsRequest(server.port, '/validate', { ca, body: exampleReview('service-nodeport-denied') })
+
+  const metrics = await fetch(url('/metrics'))
+  t.equal(metrics.status, 200)
+  t.match(metrics.headers.get('content-type'), /^text\/plain; version=0\.0\.4/)
+  const body = await metrics.text()
+  t.equal(sample(body, 'netguard_violations_total{rule="SVC-NODEPORT",action="deny"}'), 1, 'the same counts as the webhook port')
+  t.ok((sample(body, 'netguard_certificate_expiry_timestamp_seconds') ?? 0) * 1000 > Date.now(), 'the certificate\'s expiry')
+
+  for (const [method, path] of [['GET', '/healthz'], ['GET', '/readyz'], ['POST', '/validate'], ['POST', '/mutate'], ['GET', '/'], ['POST', '/metrics']] as const) {
+    const reply = await fetch(url(path), { method, ...(method === 'POST' ? { body: JSON.stringify(exampleReview('service-nodeport-denied')), headers: { 'content-type': 'application/json' } } : {}) })
+    t.equal(reply.status, 404, `${method} ${path}`)
+    await reply.body?.cancel()
+  }
+  t.ok('error' in await handshake(server.metricsPort!, {}), 'no TLS on it')
+  t.equal((await httpsRequest(server.port, '/metrics', { ca })).status, 200, 'the webhook port keeps its /metrics')
+})
+
+t.test('without --metrics-port there is no second listener', async (t) => {
+  const { server } = await start(t)
+  t.equal(server.metricsPort, undefined)
 })

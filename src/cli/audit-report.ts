@@ -1,7 +1,8 @@
-import type { CompiledPolicy } from '../engine/policy.ts'
+import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
+import type { Category, Rule, Severity } from '../engine/rule.ts'
 import { reviewAdmission } from '../engine/review.ts'
 import { subjectOf } from '../engine/subject.ts'
-import type { Change, ClusterView, RuleResult, UserInfo, Violation } from '../engine/types.ts'
+import type { Action, Change, ClusterView, MutationAction, RuleResult, UserInfo, Violation } from '../engine/types.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import type { KindListing } from '../cluster/snapshot.ts'
 
@@ -16,13 +17,28 @@ export interface ObjectRef {
   readonly uid: string | undefined
 }
 
-/** What a rule made of one object, as a PolicyReport result: pass, fail, warn, skip (exception) or error. */
+/**
+ * What a rule made of one object, as a report result: pass, fail (would deny), warn (warns, is
+ * only recorded, or would patch), skip (an exception waives the rule; which, why and until when in
+ * `properties`) or error (the rule threw). It carries what a report shows beside it: the policy,
+ * category and severity. Exempt objects have none (see auditObject).
+ */
 export interface RuleOutcome {
   readonly rule: string
+  /** The policy document that configures the rule, or DEFAULT_POLICY_NAME when none does. */
+  readonly policy: string
+  readonly category: Category
+  readonly severity: Severity
   readonly result: 'pass' | 'fail' | 'warn' | 'skip' | 'error'
+  /** Whether the result counts toward compliance: results of rules that enforce (deny, mutate), not of those that only warn or audit. */
+  readonly scored: boolean
   readonly message: string
+  /** Never a finding's admin-only `detail`: reports are read by tenants. */
   readonly properties: Readonly<Record<string, string>>
 }
+
+/** What reports name a rule's policy when no policy document configures the rule. */
+export const DEFAULT_POLICY_NAME = 'netguard-defaults'
 
 export interface AuditedObject {
   readonly ref: ObjectRef
@@ -40,35 +56,80 @@ export interface AuditedObject {
  * enforcing would refuse. Pure given its arguments.
  */
 export function auditObjects (objects: readonly KubeObject[], policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject[] {
-  return objects.map((object) => auditObject(object, policy, cluster, now))
+  const configured = configuredRules(policy)
+  return objects.map((object) => auditObject(object, policy, cluster, now, configured))
 }
 
-function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject {
+function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date, configured: ConfiguredRules): AuditedObject {
   const metadata = object.metadata ?? {}
   const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
   const { decision, exemption, rules } = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
+  // No results for what the policy exempts: as with Kyverno's and Gatekeeper's excluded
+  // namespaces, the platform's own objects would fill a report per namespace with skips.
   if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
   const verdict = !decision.allowed ? 'deny' : decision.violations.length > 0 || decision.changes.length > 0 ? 'warn' : 'allow'
-  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes: rules.flatMap(outcomesOf) }
+  const outcomes = rules.flatMap((result) => outcomesOf(result, configuredRule(configured, result.ruleId), policy.exceptions))
+  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes }
 }
 
-/** A rule's result as PolicyReport results: one per violation, else one for the rule. */
-function outcomesOf (result: RuleResult): RuleOutcome[] {
-  const rule = result.ruleId
+type Configured = ConfiguredRule<Rule, Action | MutationAction>
+type ConfiguredRules = ReadonlyMap<string, Configured>
+
+/** Each rule of the policy, as configured, by ID (a rule is configured once for all its kinds). */
+function configuredRules (policy: CompiledPolicy): ConfiguredRules {
+  const byId = new Map<string, Configured>()
+  for (const entries of [...policy.validations.values(), ...policy.mutations.values()]) {
+    for (const entry of entries) byId.set(entry.rule.id, entry)
+  }
+  return byId
+}
+
+/** The review returns results of the policy's own rules only. */
+function configuredRule (configured: ConfiguredRules, id: string): Configured {
+  const entry = configured.get(id)
+  if (entry === undefined) throw new Error(`the review returned a result of rule ${id}, which the policy does not configure`)
+  return entry
+}
+
+/** A rule's result as report results: one per violation, else one for the rule. */
+function outcomesOf (result: RuleResult, configured: Configured, exceptions: readonly CompiledException[]): RuleOutcome[] {
+  const { rule, action } = configured
+  const base = {
+    rule: rule.id,
+    policy: configured.policy ?? DEFAULT_POLICY_NAME,
+    category: rule.category,
+    severity: rule.severity,
+    scored: action === 'deny' || action === 'mutate'
+  }
   if (result.change !== undefined) {
-    return [{ rule, result: 'warn', message: `would patch: ${result.change.message}`, properties: { action: result.change.action } }]
+    return [{ ...base, result: 'warn', message: `would patch: ${result.change.message}`, properties: { action: result.change.action } }]
   }
   if (result.violations !== undefined) {
     return result.violations.map((violation) => ({
-      rule,
+      ...base,
       result: result.status === 'error' ? 'error' : violation.action === 'deny' ? 'fail' : 'warn',
       message: `${violation.message}; ${violation.fix}`,
-      properties: { action: violation.action, ...(violation.path === '' ? {} : { field: violation.path }) }
+      properties: {
+        action: violation.action,
+        ...(violation.path === '' ? {} : { field: violation.path }),
+        ...(violation.code === undefined ? {} : { code: violation.code })
+      }
     }))
   }
-  if (result.exception !== undefined) return [{ rule, result: 'skip', message: `waived by exception ${result.exception}`, properties: {} }]
-  if (result.exemptBy !== undefined) return [{ rule, result: 'skip', message: `exempt by ${result.exemptBy}`, properties: {} }]
-  return [{ rule, result: 'pass', message: 'passed', properties: {} }]
+  if (result.exception !== undefined) {
+    const exception = exceptions.find((candidate) => candidate.name === result.exception)
+    return [{
+      ...base,
+      result: 'skip',
+      message: `waived by exception ${result.exception}`,
+      properties: {
+        exception: result.exception,
+        ...(exception === undefined ? {} : { reason: exception.reason }),
+        ...(exception?.expiresAt === undefined ? {} : { expires: exception.expiresAt.toISOString() })
+      }
+    }]
+  }
+  return [{ ...base, result: 'pass', message: 'passed', properties: {} }]
 }
 
 /** Counts for the summary: objects per verdict by namespace, findings per action by rule. */

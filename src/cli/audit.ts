@@ -2,18 +2,17 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { stringify } from 'yaml'
 import { snapshotCluster } from '../cluster/snapshot.ts'
 import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { findClusterConfig } from '../kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
-import { CLUSTER_POLICY_REPORTS, POLICY_REPORTS } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
+import { auditMetrics, pushAuditMetrics } from './audit-metrics.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
 import { EXIT, type CliIO } from './io.ts'
-import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
+import { DEFAULT_MAX_RESULTS, DEFAULT_REPORT_API, policyReports, renderReports, REPORT_APIS, REPORT_NAME, type ReportApi } from './policy-report.ts'
 
 const USAGE = `usage: netguard audit [options]
 
@@ -25,8 +24,11 @@ Exit status: 0 nothing would be denied, 1 something would be denied, 2 bad usage
 options:
       --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
       --policies DIR      policy directory (default: the bundled policies/)
-  -o, --output FORMAT     text, json or policyreport (wgpolicyk8s.io/v1alpha2 YAML) (default: text)
-      --write             create or update the PolicyReports in the cluster, delete netguard's stale ones
+  -o, --output FORMAT     text, json or policyreport (reports as YAML) (default: text)
+      --write             create or update the reports in the cluster, delete netguard's stale ones
+      --report-api API    the reports' API: wgpolicyk8s.io/v1alpha2 (PolicyReport, ClusterPolicyReport)
+                          or openreports.io/v1alpha1 (Report, ClusterReport) (default: ${DEFAULT_REPORT_API})
+      --pushgateway URL   push the results by namespace and rule to this Prometheus Pushgateway
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
   -h, --help              show this help`
@@ -46,6 +48,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         policies: { type: 'string' },
         output: { type: 'string', short: 'o', default: 'text' },
         write: { type: 'boolean', default: false },
+        'report-api': { type: 'string', default: DEFAULT_REPORT_API },
+        pushgateway: { type: 'string' },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
         help: { type: 'boolean', short: 'h' }
@@ -60,6 +64,10 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   }
   const output = values.output as Output
   if (!OUTPUTS.includes(output)) return usageError(io, `--output must be one of ${OUTPUTS.join(', ')}, got "${values.output}"`)
+  const api = values['report-api'] as ReportApi
+  if (!Object.hasOwn(REPORT_APIS, api)) return usageError(io, `--report-api must be one of ${Object.keys(REPORT_APIS).join(', ')}, got "${values['report-api']}"`)
+  const pushgateway = values.pushgateway === undefined ? undefined : httpUrl(values.pushgateway)
+  if (pushgateway === null) return usageError(io, `--pushgateway must be an http or https URL, got "${values.pushgateway}"`)
   const maxResults = positiveInteger(values['max-results'])
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
@@ -74,17 +82,18 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
     const snapshot = await snapshotCluster(port, reviewedKinds(policy), chunkSize)
     const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)
     const summary = summarise(audited, snapshot.kinds, policy.mode)
-    const reports = output === 'policyreport' || values.write ? policyReports(audited, now, maxResults) : []
+    const reports = output === 'policyreport' || values.write ? policyReports(audited, now, { api, maxResults }) : []
     if (output === 'text') io.stdout.write(renderText(summary, audited))
     else if (output === 'json') io.stdout.write(renderJson(summary, audited))
-    else io.stdout.write(reports.map((report) => stringify(report)).join('---\n'))
+    else io.stdout.write(renderReports(reports))
     if (values.write) {
-      const applied = await applyReports(port, reports)
-      io.stderr.write(`netguard audit: PolicyReports ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
+      const applied = await applyReports(port, api, reports)
+      io.stderr.write(`netguard audit: ${REPORT_APIS[api].namespaced.kind}s ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
     }
+    if (pushgateway !== undefined) await pushAuditMetrics(pushgateway, auditMetrics(audited, now))
     return summary.verdicts.deny > 0 ? EXIT.violations : EXIT.ok
   } catch (error) {
-    return failure(io, describeError(error))
+    return failure(io, describeError(error, api))
   }
 }
 
@@ -92,11 +101,12 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
  * Creates or replaces each report, then deletes netguard's audit reports that this run did not
  * produce (a namespace that is clean now, a series that got shorter).
  */
-async function applyReports (port: KubePort, reports: readonly KubeObject[]): Promise<{ created: number, updated: number, deleted: number }> {
+async function applyReports (port: KubePort, api: ReportApi, reports: readonly KubeObject[]): Promise<{ created: number, updated: number, deleted: number }> {
+  const { namespaced, cluster } = REPORT_APIS[api]
   const counts = { created: 0, updated: 0, deleted: 0 }
   const wanted = new Set(reports.map(reportKey))
   for (const report of reports) {
-    const resource = report.metadata?.namespace === undefined ? CLUSTER_POLICY_REPORTS : POLICY_REPORTS
+    const resource = report.metadata?.namespace === undefined ? cluster : namespaced
     const existing = await port.get(resource, report.metadata?.name ?? '', report.metadata?.namespace)
     if (existing === undefined) {
       await port.create(resource, report)
@@ -106,7 +116,7 @@ async function applyReports (port: KubePort, reports: readonly KubeObject[]): Pr
       counts.updated++
     }
   }
-  for (const resource of [POLICY_REPORTS, CLUSTER_POLICY_REPORTS]) {
+  for (const resource of [namespaced, cluster]) {
     const { items } = await port.list(resource, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_NETGUARD}` })
     for (const stale of items) {
       const name = stale.metadata?.name ?? ''
@@ -122,9 +132,14 @@ function reportKey (report: KubeObject): string {
   return `${report.kind ?? ''}/${report.metadata?.namespace ?? ''}/${report.metadata?.name ?? ''}`
 }
 
-function describeError (error: unknown): string {
-  if (isKubeError(error, 404) && /policyreports/.test(error.message)) {
-    return 'the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install the PolicyReport CRDs to use --write'
+function describeError (error: unknown, api: ReportApi): string {
+  const { namespaced, cluster } = REPORT_APIS[api]
+  const reportPath = new RegExp(`/(${namespaced.plural}|${cluster.plural})\\b`)
+  if (isKubeError(error, 404) && reportPath.test(error.message)) {
+    return `the cluster has no ${namespaced.kind} API (${api}): install its CRDs to use --write, or choose the other API with --report-api`
+  }
+  if (isKubeError(error, 422) && reportPath.test(error.message) && /severity/.test(error.message)) {
+    return `${error.message}\nthe cluster's ${namespaced.kind} CRD predates the severities critical and info: update the CRDs to the current published types`
   }
   return error instanceof Error ? error.message : String(error)
 }
@@ -132,6 +147,12 @@ function describeError (error: unknown): string {
 function positiveInteger (text: string): number | undefined {
   const value = Number(text)
   return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/** The URL, if it is an http or https one; else null. */
+function httpUrl (text: string): URL | null {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') ? url : null
 }
 
 function usageError (io: CliIO, message: string): number {

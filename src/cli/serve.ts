@@ -12,6 +12,9 @@ const USAGE = `usage: netguard serve [options]
   --port N              HTTPS port (default 8443)
   --host ADDR           listen address (default: every address, :: with IPv4 mapped,
                         or 0.0.0.0 where the host has no IPv6)
+  --metrics-port N      also serve GET /metrics, and nothing else, over plain HTTP on this port
+                        (default: /metrics on the HTTPS port only)
+  --metrics-host ADDR   its listen address (default: every address, as --host)
   --cert FILE --key FILE  serving certificate and key, reloaded when they change;
                         without them a development CA and certificate go to certs/dev/
                         (or, where that is read-only, to the temporary directory)

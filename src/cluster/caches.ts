@@ -17,6 +17,12 @@ export const CACHED_RESOURCES: readonly ResourceType[] = [...new Map([NAMESPACES
     return [kindKey(resource), resource] as const
   })).values()]
 
+/** A cache's state, and when its last list or watch failed (undefined: none has). */
+export interface CacheHealth {
+  readonly state: CacheState
+  readonly lastErrorAt: Date | undefined
+}
+
 /** Informer caches for several kinds, seen as one ClusterView; a kind is unknown until its cache synced. */
 export class ClusterCaches implements ClusterView {
   private readonly informers = new Map<string, Informer>()
@@ -42,6 +48,11 @@ export class ClusterCaches implements ClusterView {
   /** Per kind: unknown, synced or not served (for readiness and metrics). */
   states (): Record<string, CacheState> {
     return Object.fromEntries([...this.informers].map(([key, informer]) => [key, informer.state]))
+  }
+
+  /** Per kind: state and last failure (for metrics). */
+  health (): Record<string, CacheHealth> {
+    return Object.fromEntries([...this.informers].map(([key, informer]) => [key, { state: informer.state, lastErrorAt: informer.lastErrorAt }]))
   }
 
   start (): void {

@@ -53,6 +53,7 @@ export class Informer {
   private running: Promise<void> | undefined
   private cancelWatch: (() => void) | undefined
   private notServedLogged = false
+  private lastError: Date | undefined
 
   constructor (port: KubePort, resource: ResourceType, options: InformerOptions) {
     this.port = port
@@ -63,6 +64,11 @@ export class Informer {
 
   get state (): CacheState {
     return this.currentState
+  }
+
+  /** When the last list or watch failed; undefined while none has. */
+  get lastErrorAt (): Date | undefined {
+    return this.lastError
   }
 
   /** Cached objects (in one namespace, or all) by namespace and name, or undefined while the kind is not known yet. */
@@ -116,6 +122,7 @@ export class Informer {
         await this.watchUntilGone(backoff)
       } catch (error) {
         if (signal.aborted) break
+        this.lastError = new Date()
         const delay = backoff.next()
         this.log.warn({ err: errorSummary(error), retryInMs: delay }, 'list failed; retrying')
         await sleep(delay, signal)
@@ -144,6 +151,7 @@ export class Informer {
         return
       }
       if (outcome instanceof Error && !signal.aborted) {
+        this.lastError = new Date()
         const delay = backoff.next()
         this.log.warn({ err: errorSummary(outcome), retryInMs: delay }, 'watch failed; resuming')
         await sleep(delay, signal)

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
 import { compileGlobs, type GlobSet } from './glob.ts'
-import { CONTENT_OPERATIONS, defineRule, SettingError, type Rule } from './rule.ts'
+import { CONTENT_OPERATIONS, defineRule, SettingError, type Category, type Rule, type Severity } from './rule.ts'
 import type { Finding, ReviewContext } from './types.ts'
 
 // Forbidden and required annotations, shared by the rules of every kind whose controller reads
@@ -118,7 +118,7 @@ function quote (value: string): string {
  * The annotation rule of one kind (ROUTE-ANNOTATIONS, ING-ANNOTATIONS): the same settings and
  * checks, off by default, since which annotations matter depends on the controller in use.
  */
-export function defineAnnotationRule (spec: { readonly id: string, readonly kinds: readonly KindRef[], readonly noun: string, readonly summary: string }): Rule {
+export function defineAnnotationRule (spec: { readonly id: string, readonly kinds: readonly KindRef[], readonly noun: string, readonly summary: string, readonly category?: Category, readonly severity?: Severity }): Rule {
   return defineRule({
     type: 'validate',
     id: spec.id,
@@ -127,6 +127,8 @@ export function defineAnnotationRule (spec: { readonly id: string, readonly kind
     defaultAction: 'off',
     fields: { metadata: 'object', 'metadata.annotations': 'object', 'metadata.annotations{}': 'string' },
     summary: spec.summary,
+    category: spec.category,
+    severity: spec.severity,
     settings: AnnotationSettingsSchema,
     defaults: ANNOTATION_DEFAULTS,
     compile: compileAnnotations,

@@ -25,6 +25,8 @@ export interface ConfiguredRule<R, A> {
   readonly rule: R
   readonly action: A
   readonly settings: unknown
+  /** The policy document that configures the rule (its metadata.name, else its file's name); undefined: defaults. */
+  readonly policy?: string
 }
 
 export interface CompiledException {

@@ -5,6 +5,14 @@ import type { LabelMatcher } from './label-selector.ts'
 import { wrongTypes, type Expected } from './read.ts'
 import type { Action, Finding, MutationAction, Operation, ReviewContext } from './types.ts'
 
+/** PolicyReport severities (wgpolicyk8s.io, openreports.io), most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+export type Severity = typeof SEVERITIES[number]
+
+/** What a rule protects, after the OKD network-security practices netguard enforces (a report's `category`). */
+export const CATEGORIES = ['Network isolation', 'Ingress security', 'Egress security', 'Multiple networks', 'Multitenancy'] as const
+export type Category = typeof CATEGORIES[number]
+
 /**
  * A rule is data plus two pure functions: `compile` turns its validated settings into the form
  * evaluation needs (once, at policy load), `check` inspects one object. Rules never throw on user
@@ -18,6 +26,13 @@ interface RuleBase<S extends TObject, C> {
   readonly operations: readonly Operation[]
   /** One line for the policy reference and `netguard` help. */
   readonly summary: string
+  /** What the rule protects, in reports. @default by its first kind (defaultCategory) */
+  readonly category?: Category
+  /**
+   * How bad a finding is, in reports. @default by the default action (defaultSeverity): deny high,
+   * warn and mutate medium, audit and off low
+   */
+  readonly severity?: Severity
   /**
    * The rule judges the change itself (it reads `context.oldObject`), so a finding on UPDATE is
    * never an old one carried over; see CompiledPolicy.allowExistingViolations.
@@ -64,16 +79,53 @@ export interface MutationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
   mutate (object: KubeObject, context: ReviewContext, settings: C): { readonly object: KubeObject, readonly message: string } | undefined
 }
 
+/** A defined rule always has its report metadata: its own, or the defaults. */
+interface RuleMetadata {
+  readonly category: Category
+  readonly severity: Severity
+}
+
 // The registry holds rules of many setting types; past `defineRule` their settings are opaque.
-export type ValidationRule = ValidationRuleSpec<TObject, unknown>
-export type MutationRule = MutationRuleSpec<TObject, unknown>
+export type ValidationRule = ValidationRuleSpec<TObject, unknown> & RuleMetadata
+export type MutationRule = MutationRuleSpec<TObject, unknown> & RuleMetadata
 export type Rule = ValidationRule | MutationRule
 
 export function defineRule<S extends TObject, C> (spec: ValidationRuleSpec<S, C> | MutationRuleSpec<S, C>): Rule {
-  if (spec.type !== 'validate' || spec.fields === undefined) return spec as unknown as Rule
+  const metadata: RuleMetadata = { category: spec.category ?? defaultCategory(spec.kinds), severity: spec.severity ?? defaultSeverity(spec.defaultAction) }
+  if (spec.type !== 'validate' || spec.fields === undefined) return { ...spec, ...metadata } as unknown as Rule
   const { fields, check } = spec
-  const typed: ValidationRuleSpec<S, C> = { ...spec, check: (object, context, settings) => [...wrongTypes(object, fields), ...check(object, context, settings)] }
+  const typed: ValidationRuleSpec<S, C> = { ...spec, ...metadata, check: (object, context, settings) => [...wrongTypes(object, fields), ...check(object, context, settings)] }
   return typed as unknown as Rule
+}
+
+/** The category of a rule that names none, by the kind it reads first (kinds without a family of their own: Network isolation). */
+const CATEGORY_BY_KIND: Readonly<Record<string, Category>> = {
+  Service: 'Ingress security',
+  Route: 'Ingress security',
+  Ingress: 'Ingress security',
+  ConfigMap: 'Ingress security',
+  NetworkPolicy: 'Network isolation',
+  AdminNetworkPolicy: 'Network isolation',
+  BaselineAdminNetworkPolicy: 'Network isolation',
+  UserDefinedNetwork: 'Network isolation',
+  ClusterUserDefinedNetwork: 'Network isolation',
+  Namespace: 'Network isolation',
+  Pod: 'Network isolation',
+  NetworkAttachmentDefinition: 'Multiple networks',
+  MultiNetworkPolicy: 'Multiple networks',
+  EgressFirewall: 'Egress security',
+  EgressNetworkPolicy: 'Egress security',
+  EgressIP: 'Egress security',
+  EgressRouter: 'Egress security'
+}
+
+export function defaultCategory (kinds: readonly KindRef[]): Category {
+  return CATEGORY_BY_KIND[kinds[0]?.kind ?? ''] ?? 'Network isolation'
+}
+
+export function defaultSeverity (action: Action | MutationAction): Severity {
+  if (action === 'deny') return 'high'
+  return action === 'warn' || action === 'mutate' ? 'medium' : 'low'
 }
 
 /** Thrown by `compile` for a setting that the schema accepts but that makes no sense (a bad CIDR). */

@@ -20,6 +20,8 @@ export const EGRESS_IPS = resource('k8s.ovn.org', 'v1', 'EgressIP', 'egressips',
 export const LEASES = resource('coordination.k8s.io', 'v1', 'Lease', 'leases')
 export const POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports')
 export const CLUSTER_POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', false)
+export const OPEN_REPORTS = resource('openreports.io', 'v1alpha1', 'Report', 'reports')
+export const CLUSTER_OPEN_REPORTS = resource('openreports.io', 'v1alpha1', 'ClusterReport', 'clusterreports', false)
 
 /**
  * Every kind a netguard rule may look at, with the version netguard reads. A fixed table rather

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { compileGlobs } from '../engine/glob.ts'
 import { compileLabelSelector, type LabelMatcher } from '../engine/label-selector.ts'
 import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
@@ -141,11 +142,12 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
       problem(entry.document, ['spec', 'rules', rule.id, ...error.path], error.message)
       continue
     }
+    const policy = entry === undefined ? undefined : documentName(entry.document)
     for (const kind of rule.kinds) {
       if (rule.type === 'validate') {
-        append(validations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as Action, settings })
+        append(validations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as Action, settings, policy })
       } else {
-        append(mutations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as MutationAction, settings })
+        append(mutations, kindKey(kind), { rule, action: (action ?? rule.defaultAction) as MutationAction, settings, policy })
       }
     }
   }
@@ -160,6 +162,11 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
     shared,
     sources: [...new Set(documents.map(({ document }) => document.file))]
   })
+}
+
+/** What reports call a policy document: its metadata.name, else its file's name without the extension. */
+function documentName (document: SourceDocument): string {
+  return (document.value as PolicyDocument).metadata?.name ?? basename(document.file).replace(/\.(ya?ml|json)$/, '')
 }
 
 function append<T> (map: Map<string, T[]>, key: string, value: T): void {

@@ -2,13 +2,16 @@
 // cluster lacks (404) and write errors on demand. Whether the real API server and the PolicyReport
 // CRD's schema accept what audit writes is test/e2e/audit.e2e.ts.
 import { readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { runCli } from '../../src/cli/main.ts'
-import { CLUSTER_POLICY_REPORTS, NAMESPACES, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
+import { CLUSTER_OPEN_REPORTS, CLUSTER_POLICY_REPORTS, KNOWN_RESOURCES, NAMESPACES, OPEN_REPORTS, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
 import { parseApiVersion, type KubeObject } from '../../src/kube/types.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
+import { sample } from '../helpers/metrics.ts'
 import type { TestContext } from '../helpers/tap.ts'
 
 const SEED = parseAllDocuments(readFileSync(new URL('../fixtures/audit/cluster.yaml', import.meta.url), 'utf8')).map((document) => document.toJS() as KubeObject)
@@ -76,8 +79,10 @@ t.test('policyreport: PolicyReports per namespace and a ClusterPolicyReport, one
   const [cluster, shop] = reports
   t.match(cluster, { apiVersion: 'wgpolicyk8s.io/v1alpha2', metadata: { labels: { 'app.kubernetes.io/managed-by': 'netguard' } } })
   t.match(cluster?.results.find((result) => result.result === 'warn'), {
-    policy: 'netguard',
+    policy: 'namespaces',
     rule: 'NS-ISOLATION',
+    category: 'Network isolation',
+    severity: 'medium',
     source: 'netguard',
     scored: true,
     message: 'would patch: adds label netguard.io/isolation=default-deny',
@@ -129,7 +134,77 @@ t.test('a cluster without OpenShift or the PolicyReport API', async (t) => {
   t.match(stdout, /\nnot served by this cluster: (.*, )?Route\.route\.openshift\.io/)
   const write = await audit(['--kubeconfig', kubeconfig, '--write'])
   t.equal(write.code, 2)
-  t.match(write.stderr, 'netguard audit: the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install the PolicyReport CRDs to use --write\n')
+  t.match(write.stderr, 'netguard audit: the cluster has no PolicyReport API (wgpolicyk8s.io/v1alpha2): install its CRDs to use --write, or choose the other API with --report-api\n')
+  const open = await audit(['--kubeconfig', kubeconfig, '--write', '--report-api', 'openreports.io/v1alpha1'])
+  t.match(open.stderr, 'netguard audit: the cluster has no Report API (openreports.io/v1alpha1): install its CRDs to use --write, or choose the other API with --report-api\n')
+})
+
+t.test('--report-api openreports.io/v1alpha1: Reports and a ClusterReport, written and printed alike', async (t) => {
+  const { fake, kubeconfig } = await seeded(t, [...KNOWN_RESOURCES, OPEN_REPORTS, CLUSTER_OPEN_REPORTS])
+  const { code, stdout, stderr } = await audit(['--kubeconfig', kubeconfig, '--write', '--report-api', 'openreports.io/v1alpha1', '-o', 'policyreport'])
+  t.equal(code, 1)
+  t.equal(stderr, 'netguard audit: Reports 3 created, 0 updated, 0 deleted\n')
+  const printed = parseAllDocuments(stdout).map((document) => document.toJS() as KubeObject & { source: string })
+  t.same(printed.map((report) => [report.apiVersion, report.kind, report.metadata?.namespace, report.source]), [
+    ['openreports.io/v1alpha1', 'ClusterReport', undefined, 'netguard'],
+    ['openreports.io/v1alpha1', 'Report', 'shop', 'netguard'],
+    ['openreports.io/v1alpha1', 'Report', 'web', 'netguard']
+  ])
+  t.same(fake.list(OPEN_REPORTS).map((report) => `${report.metadata?.namespace}/${report.metadata?.name}`), ['shop/netguard-audit', 'web/netguard-audit'])
+  t.equal(fake.list(CLUSTER_OPEN_REPORTS).length, 1)
+  t.match(fake.list(OPEN_REPORTS, 'shop')[0], { source: 'netguard', summary: { fail: 2 } })
+})
+
+/** A Pushgateway double on loopback: records each request, answers with `status`. */
+async function pushgateway (t: TestContext, status = 200): Promise<{ url: string, pushes: { method: string, path: string, contentType: string, body: string }[] }> {
+  const pushes: { method: string, path: string, contentType: string, body: string }[] = []
+  const server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk: Buffer) => { body += chunk.toString() })
+    request.on('end', () => {
+      pushes.push({ method: request.method ?? '', path: request.url ?? '', contentType: String(request.headers['content-type']), body })
+      response.statusCode = status
+      response.end(status === 200 ? '' : 'push rejected')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(async () => { await new Promise((resolve) => server.close(resolve)) })
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, pushes }
+}
+
+t.test('--pushgateway: the results by namespace, rule and result replace the audit\'s group on the Pushgateway', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const gateway = await pushgateway(t)
+  const { code, stderr } = await audit(['--kubeconfig', kubeconfig, '--pushgateway', gateway.url])
+  t.equal(code, 1, 'the exit status still says something would be denied')
+  t.equal(stderr, '')
+  t.equal(gateway.pushes.length, 1)
+  const [push] = gateway.pushes
+  t.match(push, { method: 'PUT', path: '/metrics/job/netguard-audit', contentType: /^text\/plain; version=0\.0\.4/ })
+  t.equal(sample(push!.body, 'netguard_audit_results{namespace="shop",rule="SVC-NODEPORT",result="fail"}'), 1)
+  t.equal(sample(push!.body, 'netguard_audit_results{namespace="web",rule="NETPOL-ALLOW-ALL-INGRESS",result="fail"}'), 1)
+  t.equal(sample(push!.body, 'netguard_audit_results{namespace="",rule="NS-ISOLATION",result="warn"}'), 1, 'cluster-scoped objects under ""')
+  t.notMatch(push!.body, /namespace="openshift-ingress"/, 'exempt objects have no results')
+  t.ok((sample(push!.body, 'netguard_audit_last_run_timestamp_seconds') ?? 0) * 1000 > Date.now() - 60_000)
+
+  const refused = await audit(['--kubeconfig', kubeconfig, '--pushgateway', (await pushgateway(t, 503)).url])
+  t.equal(refused.code, 2)
+  t.match(refused.stderr, /^netguard audit: the Pushgateway at http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/netguard-audit refused the audit's metrics: HTTP 503 push rejected\n$/)
+  const gone = createServer()
+  await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve))
+  const goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/`
+  await new Promise((resolve) => gone.close(resolve))
+  const closed = await audit(['--kubeconfig', kubeconfig, '--pushgateway', goneUrl])
+  t.equal(closed.code, 2)
+  t.match(closed.stderr, /^netguard audit: could not push the audit's metrics to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/netguard-audit: connect ECONNREFUSED/)
+})
+
+t.test('a PolicyReport CRD older than the severities critical and info: the API server\'s refusal, and what to do', async (t) => {
+  const { fake, kubeconfig } = await seeded(t, [...KNOWN_RESOURCES, POLICY_REPORTS, CLUSTER_POLICY_REPORTS])
+  fake.failNext({ method: 'POST', path: /\/clusterpolicyreports$/ }, 422, 1, 'ClusterPolicyReport.wgpolicyk8s.io "netguard-audit" is invalid: results[0].severity: Unsupported value: "info"')
+  const { code, stderr } = await audit(['--kubeconfig', kubeconfig, '--write'])
+  t.equal(code, 2)
+  t.match(stderr, /results\[0\]\.severity: Unsupported value: "info"\nthe cluster's PolicyReport CRD predates the severities critical and info: update the CRDs to the current published types\n$/)
 })
 
 t.test('objects are listed in pages of --chunk-size', async (t) => {
@@ -144,6 +219,8 @@ t.test('usage and access errors exit 2', async (t) => {
   t.equal(none.code, 2)
   t.equal(none.stderr, 'netguard audit: no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod\n')
   t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, got "yaml"/)
+  t.match((await audit(['--report-api', 'wgpolicyk8s.io/v1beta1'])).stderr, /--report-api must be one of wgpolicyk8s\.io\/v1alpha2, openreports\.io\/v1alpha1, got "wgpolicyk8s\.io\/v1beta1"/)
+  t.match((await audit(['--pushgateway', 'pushgateway:9091'])).stderr, /--pushgateway must be an http or https URL, got "pushgateway:9091"/)
   t.match((await audit(['--max-results', '0'])).stderr, /--max-results must be a positive integer/)
   t.match((await audit(['--chunk-size', 'x'])).stderr, /--chunk-size must be a positive integer/)
   t.match((await audit(['--bogus'])).stderr, /Unknown option '--bogus'/)

@@ -45,6 +45,7 @@ t.test('a paged list fills the cache; the kind is unknown until then', async (t)
   t.same(names(caches.list(NAMESPACES, 'c')), ['c'], "a Namespace's namespace is itself")
   t.equal(lists(fake), 3, 'three pages of two')
   t.same(caches.states(), { Namespace: 'synced' })
+  t.same(caches.health(), { Namespace: { state: 'synced', lastErrorAt: undefined } }, 'no list or watch failed')
   t.notOk('managedFields' in (caches.list(NAMESPACES)?.[0]?.metadata ?? {}), 'managedFields are not cached')
 })
 
@@ -132,12 +133,16 @@ t.test('an API server that is down at start: unknown, then synced once it answer
   fake.put(NAMESPACES, ns('shop'))
   await fake.stop()
   const { informer: namespaces } = informer(t, port, NAMESPACES, logs)
+  const started = Date.now()
   await until('a failed attempt', () => logs.lines.some((line) => line.msg === 'list failed; retrying'))
   t.equal(namespaces.list(), undefined)
   t.equal(namespaces.state, 'unknown')
+  const failedAt = namespaces.lastErrorAt
+  t.ok(failedAt !== undefined && failedAt.getTime() >= started && failedAt.getTime() <= Date.now(), 'the failure is timed')
   await fake.restart()
   await namespaces.synced()
   t.same(names(namespaces.list()), ['shop'])
+  t.ok(namespaces.lastErrorAt !== undefined && namespaces.lastErrorAt >= failedAt!, 'the last failure stays known after the sync')
 })
 
 t.test('Route TLS keys and certificates are not cached', async (t) => {

@@ -31,7 +31,7 @@ export interface RecordedRequest {
 interface Stored { object: Record<string, unknown> & KubeObject }
 interface Event { readonly rv: number, readonly key: string, readonly type: 'ADDED' | 'MODIFIED' | 'DELETED', readonly object: KubeObject }
 interface Watcher { readonly key: string, readonly namespace: string | undefined, readonly response: ServerResponse, readonly bookmarks: boolean }
-interface Fault { readonly match: FaultMatch, readonly status: number, remaining: number }
+interface Fault { readonly match: FaultMatch, readonly status: number, readonly message: string, remaining: number }
 
 /** Which requests a fault hits: all that match every given field (`query`: a parameter that is present; `user`: the token). */
 export interface FaultMatch { readonly method?: string, readonly path?: RegExp, readonly query?: string, readonly user?: string }
@@ -134,8 +134,8 @@ export class FakeApiServer {
   }
 
   /** The next `times` requests matching answer `status` instead. */
-  failNext (match: FaultMatch, status: number, times = 1): void {
-    this.faults.push({ match, status, remaining: times })
+  failNext (match: FaultMatch, status: number, times = 1, message = 'injected failure'): void {
+    this.faults.push({ match, status, message, remaining: times })
   }
 
   /**
@@ -204,7 +204,7 @@ export class FakeApiServer {
       (match.user === undefined || match.user === user))
     if (fault !== undefined) {
       fault.remaining--
-      status(response, fault.status, 'injected failure')
+      status(response, fault.status, fault.message)
       return
     }
     const target = this.route(url.pathname)

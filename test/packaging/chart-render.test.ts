@@ -3,6 +3,7 @@ import { parse } from 'yaml'
 import { WEBHOOK_RULES_FILE } from '../../scripts/chart-rules.ts'
 import { CACHED_RESOURCES } from '../../src/cluster/caches.ts'
 import { LEASES, NETWORK_POLICIES } from '../../src/kube/resources.ts'
+import { Metrics } from '../../src/metrics.ts'
 import { compilePolicy } from '../../src/policy/compile.ts'
 import { parseSource } from '../../src/policy/parse.ts'
 import { CHART_DIR, chartFile, selects } from '../helpers/chart.ts'
@@ -316,6 +317,64 @@ t.test('the ServiceMonitor scrapes /metrics over HTTPS with the CA that signed t
   t.equal(openshift.find('ConfigMap', 'netguard-service-ca').metadata.annotations['service.beta.openshift.io/inject-cabundle'], 'true')
 })
 
+t.test('metrics.port: /metrics over plain HTTP on the pod IP, in the Service, scraped by the ServiceMonitor, open to the scrapers only', async (t) => {
+  const defaults = render({ metrics: { serviceMonitor: { enabled: true } } })
+  const container = defaults.find('Deployment').spec.template.spec.containers[0]
+  t.notOk(container.args.some((arg: string) => arg.startsWith('--metrics')), 'off by default')
+  t.same(container.ports.map((port: Obj) => port.name), ['https'])
+  t.same(defaults.find('Service').spec.ports.map((port: Obj) => port.name), ['https'])
+  t.equal(defaults.find('NetworkPolicy').spec.ingress.length, 1)
+
+  const { find, objects } = render({ openshift: true, metrics: { port: 9090, serviceMonitor: { enabled: true } } })
+  const pod = find('Deployment').spec.template.spec
+  t.same(pod.containers[0].args.slice(-2), ['--metrics-port=9090', '--metrics-host=$(POD_IP)'])
+  t.same(pod.containers[0].env.find((entry: Obj) => entry.name === 'POD_IP'), { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } })
+  t.ok(pod.containers[0].env.findIndex((entry: Obj) => entry.name === 'POD_IP') >= 0, 'the variable the argument expands')
+  t.same(pod.containers[0].ports.at(-1), { name: 'metrics', containerPort: 9090, protocol: 'TCP' })
+  t.same(find('Service').spec.ports.at(-1), { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' })
+  t.same(find('ServiceMonitor').spec.endpoints, [{ port: 'metrics', scheme: 'http', path: '/metrics', interval: '30s' }])
+  t.notOk(objects.some((object) => object.kind === 'ConfigMap' && object.metadata.name === 'netguard-service-ca'), 'no CA bundle to scrape plain HTTP')
+  t.same(find('NetworkPolicy').spec.ingress[1], {
+    ports: [{ port: 'metrics', protocol: 'TCP' }],
+    from: [
+      { namespaceSelector: { matchLabels: { 'network.openshift.io/policy-group': 'monitoring' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-user-workload-monitoring' } } }
+    ]
+  })
+  t.equal(find('NetworkPolicy').spec.ingress[0].from.length, 2, 'the webhook port keeps its peers')
+})
+
+t.test('the PrometheusRule, off by default, alerts on metrics netguard exports, in its own namespace', async (t) => {
+  t.notOk(render().objects.some((object) => object.kind === 'PrometheusRule'))
+  const { find } = render({ metrics: { prometheusRule: { enabled: true, labels: { role: 'alert-rules' }, certificateExpiryDays: 7, reviewLatencySeconds: 0.5 } } }, { namespace: 'guard' })
+  const rule = find('PrometheusRule')
+  t.equal(rule.metadata.namespace, 'guard')
+  t.equal(rule.metadata.labels.role, 'alert-rules')
+  const alerts = rule.spec.groups.flatMap((group: Obj) => group.rules) as Obj[]
+  t.same(alerts.map((alert) => alert.alert), ['NetguardCertificateExpiringSoon', 'NetguardCertificateReloadFailing', 'NetguardCacheNotSynced', 'NetguardReviewErrors', 'NetguardReviewLatencyHigh'])
+  const expr = (name: string): string => String(alerts.find((alert) => alert.alert === name)?.expr)
+  t.match(expr('NetguardCertificateExpiringSoon'), / - time\(\) < 604800$/, '7 days')
+  t.match(expr('NetguardReviewLatencyHigh'), /^histogram_quantile\(0\.99, .*\) > 0\.5$/)
+  t.match(expr('NetguardReviewErrors'), /verdict="error"/)
+
+  // Every series an alert reads is one the server exports, under that name.
+  const metrics = new Metrics({ processMetrics: false })
+  metrics.observeCertificate(() => ({ source: 'dev', notAfter: new Date(), loadedAt: new Date(), lastError: undefined }))
+  metrics.observeCaches(() => ({}))
+  const exported = new Set([...(await metrics.registry.metrics()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => type === 'histogram' ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name]))
+  for (const alert of alerts) {
+    t.ok(alert.for, `${alert.alert} waits before firing`)
+    t.equal(alert.labels.severity, 'warning')
+    t.ok(alert.annotations.summary && alert.annotations.description, `${alert.alert} says what and why`)
+    const read = [...String(alert.expr).matchAll(/\b(netguard_\w+)\{([^}]*)\}/g)]
+    t.ok(read.length > 0, `${alert.alert} reads netguard's metrics`)
+    for (const [, name, selector] of read) {
+      t.ok(exported.has(name!), `${alert.alert}: ${name} is exported`)
+      t.match(selector, /^namespace="guard"/, `${alert.alert}: this release's namespace only`)
+    }
+  }
+})
+
 t.test('policies: the bundled files by default, overridden or replaced from values', async (t) => {
   const bundled = readdirSync('policies').filter((name) => name.endsWith('.yaml')).sort()
   const { find } = render()
@@ -336,13 +395,13 @@ t.test('policies: the bundled files by default, overridden or replaced from valu
   t.throws(() => render({ policies: { bundled: false } }), /no policy file/)
 })
 
-t.test('the audit CronJob reads every kind the rules check and writes PolicyReports, as its own identity', async (t) => {
+t.test('the audit CronJob reads every kind the rules check and writes reports of the chosen API, as its own identity', async (t) => {
   t.notOk(render().objects.some((object) => object.kind === 'CronJob'))
   const { find } = render({ audit: { enabled: true } })
   const job = find('CronJob')
   const pod = job.spec.jobTemplate.spec.template.spec
   t.equal(pod.serviceAccountName, 'netguard-audit')
-  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=text', '--write'])
+  t.same(pod.containers[0].args, ['audit', '--policies=/etc/netguard/policies', '--output=text', '--write', '--report-api=wgpolicyk8s.io/v1alpha2'])
   t.equal(job.spec.jobTemplate.spec.backoffLimit, 0, 'a run that finds violations exits 1 and is not retried')
   t.same(pod.containers[0].securityContext.capabilities, { drop: ['ALL'] })
   t.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true)
@@ -351,7 +410,17 @@ t.test('the audit CronJob reads every kind the rules check and writes PolicyRepo
     t.ok(rules.some((rule) => rule.resources.includes(entry.resources[0]) && rule.apiGroups.includes(entry.apiGroups[0]) && rule.verbs.includes('list')), `lists ${entry.resources[0]}`)
   }
   t.ok(rules.some((rule) => rule.apiGroups.includes('wgpolicyk8s.io') && rule.resources.includes('policyreports') && rule.verbs.includes('create')))
+  t.notMatch(JSON.stringify(rules), /openreports/)
   t.same(find('ClusterRoleBinding', 'netguard-audit').subjects, [{ kind: 'ServiceAccount', name: 'netguard-audit', namespace: 'netguard' }])
+
+  const pushing = render({ audit: { enabled: true, pushgateway: 'http://pushgateway.monitoring.svc:9091' } })
+  t.equal(pushing.find('CronJob').spec.jobTemplate.spec.template.spec.containers[0].args.at(-1), '--pushgateway=http://pushgateway.monitoring.svc:9091')
+
+  const open = render({ audit: { enabled: true, reportApi: 'openreports.io/v1alpha1' } })
+  t.equal(open.find('CronJob').spec.jobTemplate.spec.template.spec.containers[0].args.at(-1), '--report-api=openreports.io/v1alpha1')
+  const openRules = open.find('ClusterRole', 'netguard-audit').rules as Obj[]
+  t.same(openRules.at(-1), { apiGroups: ['openreports.io'], resources: ['reports', 'clusterreports'], verbs: ['get', 'list', 'create', 'update', 'delete'] })
+  t.notMatch(JSON.stringify(openRules), /wgpolicyk8s/, 'the chosen API only')
 })
 
 t.test('RBAC: the server reads the cached kinds, writes only NetworkPolicies, and Leases only in its namespace', async (t) => {

@@ -19,6 +19,20 @@ t.test('the bundled policies load', async (t) => {
   t.ok(policy.validations.get('Service')?.some((entry) => entry.rule.id === 'SVC-NODEPORT'))
 })
 
+t.test('each configured rule knows its policy document: metadata.name, else the file name; a rule left at its defaults, none', async (t) => {
+  const dir = t.testdir({
+    'edge.yaml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nmetadata: { name: edge-team }\nspec:\n  rules:\n    SVC-NODEPORT: { action: warn }\n',
+    'routes.yml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec:\n  rules:\n    ROUTE-TLS: { action: deny }\n'
+  })
+  const policy = await loadPolicyDir(dir)
+  const configured = (kind: string, id: string) => [...policy.validations.get(kind) ?? []].find((entry) => entry.rule.id === id)
+  t.equal(configured('Service', 'SVC-NODEPORT')?.policy, 'edge-team')
+  t.equal(configured('Route.route.openshift.io', 'ROUTE-TLS')?.policy, 'routes')
+  t.equal(configured('Service', 'SVC-EXTERNALIP')?.policy, undefined)
+  const bundledPolicy = await loadPolicyDir(bundled)
+  t.equal([...bundledPolicy.validations.get('Service') ?? []].find((entry) => entry.rule.id === 'SVC-NODEPORT')?.policy, 'services', 'the bundled files name their rule groups')
+})
+
 t.test('every problem of a file is reported with file, line, field and what was expected', async (t) => {
   const found = await problems('invalid')
   t.equal(found.length, 6)

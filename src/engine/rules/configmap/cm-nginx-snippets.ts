@@ -21,6 +21,8 @@ export const cmNginxSnippets = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: `an ingress-nginx controller ConfigMap whose ${KEY} is set to anything but false`,
+  category: 'Multitenancy',
+  severity: 'critical',
   settings: Type.Object({
     configMaps: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'the controller ConfigMaps, as namespace/name globs' }))
   }),

@@ -23,6 +23,8 @@ export const efwAllowWorld = defineRule({
   defaultAction: 'deny',
   fields: FIREWALL_FIELDS,
   summary: 'Allow rules that together let egress through to a world-open range (0.0.0.0/0, ::/0, or more than a /8 of IPv4 or a /32 of IPv6)',
+  category: 'Egress security',
+  severity: 'high',
   settings: Type.Object({
     broadestAllowRange: Type.Optional(broadestRangeSchema('the Allow rules together may admit at most as many addresses as a prefix of this length'))
   }),

@@ -20,6 +20,8 @@ export const efwDefaultDeny = defineRule({
   defaultAction: 'warn',
   fields: FIREWALL_FIELDS,
   summary: 'the rule list does not end with a deny of everything (0.0.0.0/0, and ::/0 where IPv6 is in use)',
+  category: 'Egress security',
+  severity: 'medium',
   settings: Type.Object({
     ipv6: Type.Optional(Type.Enum(['always', 'when-used', 'never'], {
       description: 'require a Deny to ::/0 as well: always (dual-stack clusters), when-used (the firewall names an IPv6 range) or never (IPv4-only clusters)'

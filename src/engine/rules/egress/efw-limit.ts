@@ -20,6 +20,8 @@ export const efwLimit = defineRule({
   defaultAction: 'deny',
   fields: FIREWALL_FIELDS,
   summary: 'more than 8,000 rules (1,000 for EgressNetworkPolicy), a dnsName wildcard other than one leading *., or a rule the network plugin cannot read',
+  category: 'Egress security',
+  severity: 'medium',
   settings: Type.Object({
     maxRules: Type.Optional(Type.Object({
       egressFirewall: Type.Integer({ minimum: 0 }),

@@ -17,6 +17,8 @@ export const egressIpPool = defineRule({
   defaultAction: 'deny',
   fields: EGRESS_IP_FIELDS,
   summary: 'an egress IP outside the approved pool CIDRs',
+  category: 'Egress security',
+  severity: 'high',
   settings: Type.Object({
     poolCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs (or single addresses) egress IPs may be taken from; [] allows none' }))
   }),

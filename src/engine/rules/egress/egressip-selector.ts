@@ -19,6 +19,8 @@ export const egressIpSelector = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object' },
   summary: 'a namespaceSelector that selects every namespace, all but a few named ones, or every namespace lacking some label',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({}),
   defaults: {},
   compile: () => undefined,

@@ -37,6 +37,8 @@ export const egressIpUnique = defineRule({
   defaultAction: 'deny',
   fields: EGRESS_IP_FIELDS,
   summary: 'an egress IP listed twice, or already claimed by another EgressIP (needs cluster state)',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({ whenUnknown: Type.Optional(WhenUnknownSchema) }),
   defaults: { whenUnknown: 'warn' },
   compile: (settings) => settings,

@@ -6,5 +6,7 @@ export const ingAnnotations = defineAnnotationRule({
   id: 'ING-ANNOTATIONS',
   kinds: INGRESS_KINDS,
   noun: 'Ingresses',
-  summary: 'forbidden annotation keys (e.g. *-snippet) or values; required annotations with allowed values, per namespace'
+  summary: 'forbidden annotation keys (e.g. *-snippet) or values; required annotations with allowed values, per namespace',
+  category: 'Ingress security',
+  severity: 'high'
 })

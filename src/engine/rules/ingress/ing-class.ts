@@ -20,6 +20,8 @@ export const ingClass = defineRule({
   defaultAction: 'off',
   fields: { spec: 'object', 'spec.ingressClassName': 'string' },
   summary: `spec.ingressClassName or the ${CLASS_ANNOTATION} annotation not in the allowed list`,
+  category: 'Ingress security',
+  severity: 'medium',
   settings: Type.Object({
     allowedClasses: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'classes (globs) allowed in every namespace' })),
     namespaceClasses: Type.Optional(Type.Array(Type.Object({

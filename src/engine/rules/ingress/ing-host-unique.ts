@@ -55,6 +55,8 @@ export const ingHostUnique = defineRule({
     'spec.rules[].http.paths[].path': 'string'
   },
   summary: 'a host (or host and path) already used by an Ingress in another namespace (needs cluster state)',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({
     match: Type.Optional(Type.Enum(['host', 'hostAndPath', 'topPathSegment'], {
       description: 'what must be unique: the host, the host and path, or the first path segment (/foo of /foo/bar) whatever the host'

@@ -24,6 +24,8 @@ export const ingHost = defineRule({
     'spec.backend': 'object'
   },
   summary: 'a rule host outside the allowed domains or a wildcard; a rule without a host, or spec.defaultBackend, catches every host',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     ...HostSuffixSettings,
     allowWildcards: Type.Optional(Type.Boolean({ description: 'allow rule hosts such as *.example.com' })),

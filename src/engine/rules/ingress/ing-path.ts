@@ -26,6 +26,8 @@ export const ingPath = defineRule({
     'spec.rules[].http.paths[].path': 'string'
   },
   summary: 'a spec.rules[].http.paths[].path matching a forbidden pattern (controller file paths, CVE-2021-25745)',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     forbiddenPaths: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'path globs (* any run of characters); "*/etc*" refuses any path containing /etc' })),
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) exempt from this rule' }))

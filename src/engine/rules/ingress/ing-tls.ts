@@ -30,6 +30,8 @@ export const ingTls = defineRule({
     'spec.rules[].host': 'string'
   },
   summary: 'no spec.tls, or a rule host not covered by spec.tls (a TLS host *.example.com covers one label)',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     requireTls: Type.Optional(Type.Boolean({ description: 'spec.tls must have at least one entry' })),
     requireHostCoverage: Type.Optional(Type.Boolean({ description: 'every spec.rules[].host must be covered by a spec.tls[].hosts entry' })),

@@ -18,6 +18,8 @@ export const nsExemptName = defineRule({
   defaultAction: 'deny',
   guardsExemptions: true,
   summary: 'creating a Namespace whose name the policy exempts (kube-*, openshift-* by default), by anyone not exempt',
+  category: 'Multitenancy',
+  severity: 'critical',
   settings: Type.Object({}),
   defaults: {},
   compile: (_settings, shared) => shared?.exemptions.namespaces ?? compileGlobs([]),

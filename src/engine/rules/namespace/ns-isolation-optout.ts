@@ -13,6 +13,8 @@ export const nsIsolationOptOut = defineRule({
   fields: { metadata: 'object', 'metadata.labels': 'object', 'metadata.labels{}': 'string' },
   judgesChanges: true,
   summary: 'removing the isolation label or setting it to anything but its isolating value (e.g. none)',
+  category: 'Network isolation',
+  severity: 'high',
   settings: Type.Object({}),
   defaults: {},
   compile (_settings, shared) {

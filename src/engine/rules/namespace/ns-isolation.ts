@@ -19,6 +19,8 @@ export const nsIsolation = defineRule({
   operations: ['CREATE', 'UPDATE'],
   defaultAction: 'mutate',
   summary: 'a namespace created without the isolation label (spec.isolation, netguard.io/isolation by default) gets it; an update that drops it gets it back',
+  category: 'Network isolation',
+  severity: 'medium',
   settings: Type.Object({}),
   defaults: {},
   compile: (_settings, shared) => ({ label: shared?.isolation.label ?? ISOLATION_LABEL, value: shared?.isolation.value ?? ISOLATED }),

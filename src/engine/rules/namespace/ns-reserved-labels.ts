@@ -31,6 +31,8 @@ export const nsReservedLabels = defineRule({
   judgesChanges: true,
   guardsExemptions: true,
   summary: `setting, changing or removing a label that switches netguard off (${IGNORE_LABEL}, ${RUN_LEVEL_LABEL}) or decides an exemption or exception, by anyone not exempt`,
+  category: 'Multitenancy',
+  severity: 'critical',
   settings: Type.Object({
     labels: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
       description: 'label keys only exempt users and groups may set, change or remove on a Namespace, besides the keys the policy\'s namespace selectors read'

@@ -52,6 +52,8 @@ export const nadCniType = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'a CNI or IPAM plugin type not allowed (host-device by default), or a dangerous setting: macvlan passthru, SR-IOV trust on / spoofchk off, promiscuous mode, sysctls outside the allow-list',
+  category: 'Multiple networks',
+  severity: 'high',
   settings: Type.Object({
     allowedTypes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'CNI plugin types (globs) allowed in every namespace' })),
     allowedIpamTypes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'IPAM plugin types (globs) allowed in every namespace' })),

@@ -12,6 +12,8 @@ export const nadConfigRule = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object' },
   summary: 'spec.config missing, not valid JSON, or without type / plugins / cniVersion',
+  category: 'Multiple networks',
+  severity: 'medium',
   settings: Type.Object({
     allowMissingConfigNamespaces: Type.Optional(Type.Array(Type.String(), {
       description: 'namespaces (globs) whose NADs may leave spec.config out (Multus then reads a CNI file on the node)'

@@ -22,6 +22,8 @@ export const nadIpamOverlap = defineRule({
   reads: [NAD_KIND[0]],
   defaultAction: 'deny',
   summary: 'IPAM ranges overlapping those of a NetworkAttachmentDefinition in another namespace (needs cluster state)',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({
     whenUnknown: Type.Optional(WhenUnknownSchema)
   }),

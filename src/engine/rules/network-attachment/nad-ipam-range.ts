@@ -23,6 +23,8 @@ export const nadIpamRange = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'an IPAM subnet / range / static address overlapping a forbidden CIDR (cluster and service networks by default) or outside the namespace\'s allowed CIDRs',
+  category: 'Multiple networks',
+  severity: 'high',
   settings: Type.Object({
     allowedCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs every namespace may use' })),
     forbiddenCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs no attachment may overlap, even where allowed' })),

@@ -27,6 +27,8 @@ export const nadMaster = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'a master interface (macvlan, ipvlan, vlan), bridge name, host-device device or OVN physical network not in the allowed list',
+  category: 'Multiple networks',
+  severity: 'high',
   settings: Type.Object({
     allowedInterfaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'node interfaces (globs) allowed in every namespace' })),
     allowDefaultRouteInterface: Type.Optional(Type.Boolean({ description: 'allow macvlan / ipvlan without master (they then use the node\'s default-route interface)' })),

@@ -23,6 +23,8 @@ export const nadVlan = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'a VLAN id (vlan, vlanId, vlanID, bridge vlanTrunk, or a dotted VLAN interface such as eth1.50) outside the allowed ranges',
+  category: 'Multiple networks',
+  severity: 'high',
   settings: Type.Object({
     allowedVlans: Type.Optional(VlansSchema),
     perNamespace: Type.Optional(PerNamespaceSchema)

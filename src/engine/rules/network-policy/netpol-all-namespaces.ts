@@ -22,6 +22,8 @@ export const netpolAllNamespaces = defineRule({
   defaultAction: 'warn',
   fields: PEER_FIELDS,
   summary: 'a peer whose namespaceSelector selects every namespace (or all but a few, or every one lacking a label) without a podSelector that names pods',
+  category: 'Network isolation',
+  severity: 'medium',
   settings: Type.Object({
     directions: Type.Optional(Type.Array(Type.Enum(['Ingress', 'Egress']), { description: 'rule directions to check: Ingress (from) and/or Egress (to)' }))
   }),

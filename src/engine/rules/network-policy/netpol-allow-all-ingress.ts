@@ -14,6 +14,8 @@ export const netpolAllowAllIngress = defineRule({
   defaultAction: 'deny',
   fields: INGRESS_FIELDS,
   summary: 'an ingress rule with no from (every source), ports or not',
+  category: 'Network isolation',
+  severity: 'high',
   settings: Type.Object({}),
   defaults: {},
   compile: () => undefined,

@@ -18,6 +18,8 @@ export const netpolEgressCidr = defineRule({
   defaultAction: 'warn',
   fields: EGRESS_FIELDS,
   summary: 'an egress rule with no to, world-open egress ipBlocks, or ipBlocks outside the approved egress CIDRs',
+  category: 'Egress security',
+  severity: 'medium',
   settings: Type.Object({
     broadestEgressRange: Type.Optional(broadestRangeSchema('the ipBlocks of one egress rule may admit at most as many addresses as a prefix of this length')),
     approvedCidrs: Type.Optional(Type.Array(Type.String(), { description: 'egress ipBlocks must lie inside these CIDRs (in every namespace) or the namespace\'s own' })),

@@ -17,6 +17,8 @@ export const netpolEmptyPodSelector = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'off',
   summary: 'an empty spec.podSelector (every pod of the namespace) outside the allowed policy names',
+  category: 'Network isolation',
+  severity: 'low',
   settings: Type.Object({
     allowedNames: Type.Optional(Type.Array(Type.String(), { description: 'NetworkPolicy names (globs) that may select every pod' }))
   }),

@@ -20,6 +20,8 @@ export const netpolManaged = defineRule({
   defaultAction: 'deny',
   judgesChanges: true,
   summary: `changing or deleting a NetworkPolicy labelled ${MANAGED_BY_LABEL}: ${MANAGED_BY_NETGUARD}, or creating one, by anyone not exempt`,
+  category: 'Network isolation',
+  severity: 'high',
   settings: Type.Object({}),
   defaults: {},
   compile: () => undefined,

@@ -17,6 +17,8 @@ export const netpolWorldCidr = defineRule({
   defaultAction: 'deny',
   fields: INGRESS_FIELDS,
   summary: 'an ingress rule whose ipBlocks (cidr minus except, together) admit more addresses than a /8 of IPv4 or a /32 of IPv6',
+  category: 'Network isolation',
+  severity: 'high',
   settings: Type.Object({
     broadestIngressRange: Type.Optional(broadestRangeSchema('the ipBlocks of one ingress rule may admit at most as many addresses as a prefix of this length'))
   }),

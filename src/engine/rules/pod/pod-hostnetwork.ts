@@ -13,6 +13,8 @@ export const podHostNetwork = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'hostNetwork: true outside the allowed namespaces (NetworkPolicy does not apply to host-network pods)',
+  category: 'Network isolation',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where pods may use the host network' }))
   }),

@@ -23,6 +23,8 @@ export const podHostPort = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'any container hostPort outside the allowed namespaces',
+  category: 'Ingress security',
+  severity: 'medium',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where containers may use hostPort' }))
   }),

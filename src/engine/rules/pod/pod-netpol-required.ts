@@ -37,6 +37,8 @@ export const podNetpolRequired = defineRule({
   defaultAction: 'off',
   judgesChanges: true,
   summary: 'a workload whose pods no NetworkPolicy in the namespace selects (needs cluster state)',
+  category: 'Network isolation',
+  severity: 'medium',
   settings: Type.Object({
     ignoreSelectAll: Type.Optional(Type.Boolean({
       description: 'policies with an empty podSelector (namespace defaults such as default-deny) do not count: each workload needs a policy of its own'

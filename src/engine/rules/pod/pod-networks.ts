@@ -36,6 +36,8 @@ export const podNetworks = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'k8s.v1.cni.cncf.io/networks (or v1.multus-cni.io/default-network) naming a NAD outside the pod\'s namespace and the shared ones, static IPs outside the namespace\'s CIDRs, cni-args or deviceID, or a malformed annotation; a new pod presetting k8s.ovn.org/pod-networks',
+  category: 'Multiple networks',
+  severity: 'high',
   settings: Type.Object({
     sharedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) whose NADs any pod may use' })),
     allowedCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs static IPs may come from in every namespace' })),

@@ -6,5 +6,7 @@ export const routeAnnotations = defineAnnotationRule({
   id: 'ROUTE-ANNOTATIONS',
   kinds: ROUTE_KIND,
   noun: 'Routes',
-  summary: 'forbidden annotation keys or values; required annotations with allowed values, per namespace'
+  summary: 'forbidden annotation keys or values; required annotations with allowed values, per namespace',
+  category: 'Ingress security',
+  severity: 'medium'
 })

@@ -42,6 +42,8 @@ export const routeCert = defineRule({
     'spec.tls.destinationCACertificate': 'string'
   },
   summary: 'inline spec.tls.certificate expired, not yet valid, not covering spec.host or not matching spec.tls.key, or a CA certificate unreadable or outside its validity; warns on weak keys and signatures',
+  category: 'Ingress security',
+  severity: 'medium',
   settings: SettingsSchema,
   defaults: { requireHostMatch: true, acceptCommonName: false, requireKeyMatch: true, minRsaBits: 2048, warnWeakSignatures: true, warnExpiringWithinDays: 0, checkCaCertificates: true },
   compile: (settings) => settings,

@@ -65,6 +65,8 @@ export const routeHostOwnership = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.host': 'string', 'spec.path': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'a host (or wildcard domain) already claimed by a Route in another namespace, as the OKD router sees it (needs cluster state)',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({
     namespaceOwnership: Type.Optional(Type.Enum(['Strict', 'InterNamespaceAllowed'], {
       description: 'as the IngressController routeAdmission: Strict gives a host to one namespace; InterNamespaceAllowed lets namespaces share a host on different paths'

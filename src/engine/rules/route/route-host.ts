@@ -18,6 +18,8 @@ export const routeHostRule = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.host': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'spec.host not under an allowed domain, globally or for the namespace ({namespace} template)',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     ...HostSuffixSettings,
     allowGeneratedHost: Type.Optional(Type.Boolean({ description: 'allow an empty spec.host, which the router fills in under the cluster ingress domain' }))

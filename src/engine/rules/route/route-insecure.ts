@@ -18,6 +18,8 @@ export const routeInsecure = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.insecureEdgeTerminationPolicy': 'string' },
   summary: 'spec.tls.insecureEdgeTerminationPolicy not in the allowed list (Allow serves plain HTTP too)',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     allowedPolicies: Type.Optional(Type.Array(Type.Enum([...POLICIES]), { description: 'allowed values; an absent policy counts as None' })),
     allowedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) where any policy is allowed' }))

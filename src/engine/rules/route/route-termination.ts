@@ -19,6 +19,8 @@ export const routeTermination = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.termination': 'string' },
   summary: 'spec.tls.termination not in the allowed list (edge, reencrypt, passthrough)',
+  category: 'Ingress security',
+  severity: 'medium',
   settings: Type.Object({
     allowedTerminations: Type.Optional({ ...Terminations, description: 'terminations allowed in every namespace' }),
     namespaceTerminations: Type.Optional(Type.Array(Type.Object({

@@ -15,6 +15,8 @@ export const routeTlsRule = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.tls': 'object', 'spec.tls.termination': 'string' },
   summary: 'no spec.tls: the Route serves plain HTTP',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) where plain-HTTP Routes are allowed' }))
   }),

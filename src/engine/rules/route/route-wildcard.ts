@@ -15,6 +15,8 @@ export const routeWildcard = defineRule({
   defaultAction: 'deny',
   fields: { spec: 'object', 'spec.host': 'string', 'spec.subdomain': 'string', 'spec.wildcardPolicy': 'string' },
   summary: 'wildcardPolicy Subdomain, or a * in spec.host or spec.subdomain',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'namespaces (globs) where wildcard Routes are allowed' }))
   }),

@@ -37,6 +37,8 @@ export const svcExternalDnsUnique = defineRule({
   reads: [SERVICE_KIND[0]],
   defaultAction: 'deny',
   summary: 'an external-dns hostname annotation naming a host another Service already claims, in any namespace (needs cluster state)',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({
     annotations: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'annotations holding comma-separated DNS names' })),
     whenUnknown: Type.Optional(WhenUnknownSchema)

@@ -15,6 +15,8 @@ export const svcExternalIp = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'spec.externalIPs outside the allowed CIDRs (none by default; CVE-2020-8554)',
+  category: 'Multitenancy',
+  severity: 'critical',
   settings: Type.Object({
     allowedCidrs: Type.Optional(Type.Array(Type.String(), { description: 'CIDRs (or single addresses) allowed in every namespace' })),
     namespaceCidrs: Type.Optional(NamespaceCidrsSchema)

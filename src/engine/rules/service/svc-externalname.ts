@@ -17,6 +17,8 @@ export const svcExternalName = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'type ExternalName pointing at cluster-internal names (*.svc, *.cluster.local, localhost) or at an IP literal',
+  category: 'Multitenancy',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) exempt from this rule' })),
     forbiddenNames: Type.Optional(Type.Array(Type.String(), { description: 'name globs, compared case-insensitively without a trailing dot' })),

@@ -19,6 +19,8 @@ export const svcLoadBalancer = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'type LoadBalancer outside the allowed namespaces, without restricted source ranges, or without the required annotations',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where LoadBalancer Services may exist at all; [] forbids them' })),
     requireSourceRanges: Type.Optional(Type.Boolean({ description: 'require spec.loadBalancerSourceRanges (or its annotation)' })),

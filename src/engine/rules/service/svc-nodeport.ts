@@ -20,6 +20,8 @@ export const svcNodePort = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'deny',
   summary: 'type NodePort (or an explicit nodePort on a LoadBalancer) outside the allowed namespaces',
+  category: 'Ingress security',
+  severity: 'high',
   settings: Type.Object({
     allowedNamespaces: Type.Optional(Type.Array(Type.String(), { description: 'namespaces (globs) where NodePort Services are allowed' }))
   }),

@@ -31,6 +31,8 @@ export const svcPortRange = defineRule({
   operations: CONTENT_OPERATIONS,
   defaultAction: 'off',
   summary: 'a Service port (spec.ports[].port) outside the allowed ports or ranges',
+  category: 'Ingress security',
+  severity: 'low',
   settings: Type.Object({
     allowedPorts: Type.Optional(Type.Array(Type.String(), { description: 'ports and inclusive ranges, e.g. ["443", "32000-33000"]' })),
     types: Type.Optional(Type.Array(Type.String(), { description: 'Service types the rule applies to (absent type counts as ClusterIP)' })),

@@ -39,6 +39,8 @@ export const svcUniqueSelector = defineRule({
   reads: [SERVICE_KIND[0]],
   defaultAction: 'off',
   summary: 'a Service selector identical to (or containing) that of another Service in the namespace (needs cluster state)',
+  category: 'Ingress security',
+  severity: 'low',
   settings: Type.Object({
     match: Type.Optional(Type.Enum(['identical', 'contains'], {
       description: 'identical: same key/value pairs; contains: every pair of the other selector is in this one (this Service selects pods the other already does)'
