@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { EXIT, type CliIO, type Command } from './io.ts'
+import { packageVersion } from './version.ts'
 
 const USAGE = `usage: netguard <command> [options]
 
@@ -12,7 +13,7 @@ commands:
   check     evaluate manifest files offline: netguard check -f FILE|DIR ...
   audit     review every object in a cluster as enforcement would; PolicyReports
 
-run "netguard <command> --help" for the options of a command`
+run "netguard <command> --help" for the options of a command; "netguard --version" for the version`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -28,6 +29,10 @@ export async function runCli (argv: readonly string[], io: CliIO): Promise<numbe
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`)
     return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`${packageVersion()}\n`)
+    return EXIT.ok
   }
   const load = COMMANDS[name]
   if (load === undefined) {
