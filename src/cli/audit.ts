@@ -12,6 +12,7 @@ import { CLUSTER_POLICY_REPORTS, POLICY_REPORTS } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
+import { EXIT_OPTIONS, exitUsage, exitCodeFor, exitPolicy } from './exit-policy.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
 
@@ -20,7 +21,8 @@ const USAGE = `usage: netguard audit [options]
 Lists every object the rules look at in the cluster (paged), reviews each as a CREATE through the
 same rules as the webhook, as enforce mode would, and reports what enforcing would refuse: a
 summary by namespace and by rule, then every finding.
-Exit status: 0 nothing would be denied, 1 something would be denied, 2 bad usage, policy or cluster access.
+Exit status: 0 nothing would be denied, 1 something would be denied (see --fail-on), 2 bad usage,
+policy or cluster access. A scheduled audit reports with --exit-zero, so that a finding is not a failed Job.
 
 options:
       --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
@@ -29,6 +31,7 @@ options:
       --write             create or update the PolicyReports in the cluster, delete netguard's stale ones
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
+${exitUsage(26)}
   -h, --help              show this help`
 
 const OUTPUTS = ['text', 'json', 'policyreport'] as const
@@ -48,6 +51,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         write: { type: 'boolean', default: false },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
+        ...EXIT_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -60,6 +64,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   }
   const output = values.output as Output
   if (!OUTPUTS.includes(output)) return usageError(io, `--output must be one of ${OUTPUTS.join(', ')}, got "${values.output}"`)
+  const exit = exitPolicy(values)
+  if (typeof exit === 'object') return usageError(io, exit.problem)
   const maxResults = positiveInteger(values['max-results'])
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
@@ -82,7 +88,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
       const applied = await applyReports(port, reports)
       io.stderr.write(`netguard audit: PolicyReports ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
     }
-    return summary.verdicts.deny > 0 ? EXIT.violations : EXIT.ok
+    return exitCodeFor(audited.map((object) => object.verdict), exit)
   } catch (error) {
     return failure(io, describeError(error))
   }
