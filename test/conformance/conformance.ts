@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { reviewObject } from '../../src/cli/check.ts'
+import { checkInput, manifestInput } from '../../src/cli/check.ts'
 import { parseManifests } from '../../src/cli/manifests.ts'
 import { staticClusterView } from '../../src/cluster/static-view.ts'
 import { withNamespace } from '../../src/engine/subject.ts'
@@ -135,14 +135,10 @@ async function runFolder (folder: string, corpusFolder: string, policyFolder: st
     if (item.mock_values !== undefined && settings.mockState?.[item.mock_values] === undefined) {
       throw new Error(`${folder}: case ${item.id} uses mock values ${item.mock_values}, but conformance.yaml gives no mockState for it`)
     }
-    const verdict = reviewObject(await objects.get(`${item.file}#${item.document}`), policy, {
-      namespace,
-      user: USER,
-      now: NOW,
-      cluster: staticClusterView(state.map((object) => withNamespace(object, namespace))),
-      operation: item.operation,
-      ...(item.previous_version === undefined ? {} : { oldObject: await objects.get(item.previous_version) })
-    })
+    const options = { namespace, user: USER, now: NOW, cluster: staticClusterView(state.map((object) => withNamespace(object, namespace))) }
+    const manifest = { object: await objects.get(`${item.file}#${item.document}`), source: { file: item.file, document: item.document }, position: () => ({ line: 1, column: 1 }) }
+    const oldObject = item.previous_version === undefined ? undefined : await objects.get(item.previous_version)
+    const verdict = checkInput(manifestInput(manifest, options, item.operation, oldObject), policy, undefined)
     outcomes.push({ folder, id: item.id, expected: item.verdict, actual: verdict.decision.allowed ? 'allow' : 'deny', violations: verdict.decision.violations })
   }
   return outcomes
