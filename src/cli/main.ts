@@ -11,6 +11,7 @@ commands:
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
   check     evaluate manifest files offline: netguard check -f FILE|DIR ...
+  test      run policy test suites: netguard test DIR (expected verdicts and rules per resource)
   audit     review every object in a cluster as enforcement would; PolicyReports
 
 run "netguard <command> --help" for the options of a command; "netguard --version" for the version`
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => (await import('./review.ts')).review,
   certs: async () => (await import('./certs.ts')).certs,
   check: async () => (await import('./check.ts')).checkCommand,
+  test: async () => (await import('./test.ts')).testCommand,
   audit: async () => (await import('./audit.ts')).auditCommand
 }
 
