@@ -117,7 +117,7 @@ function skipReason (subject: Subject, rules: CheckedObject['rules'], policy: Co
  * object with the same kind, namespace and name; each old object without a new one as a DELETE;
  * each AdmissionReview as the request it holds. Reviews that do not decode are problems.
  */
-export function reviewInputs (manifests: readonly Manifest[], old: readonly Manifest[], options: CheckOptions): { inputs: ReviewedInput[], problems: ManifestProblem[] } {
+function reviewInputs (manifests: readonly Manifest[], old: readonly Manifest[], options: CheckOptions): { inputs: ReviewedInput[], problems: ManifestProblem[] } {
   const identity = (object: KubeObject): string | undefined => {
     const placed = withNamespace(object, options.namespace)
     const name = placed.metadata?.name

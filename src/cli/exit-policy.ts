@@ -6,7 +6,7 @@ export const EXIT_OPTIONS = {
   'fail-on': { type: 'string' }
 } as const
 
-export const FAIL_ON = ['deny', 'warn'] as const
+const FAIL_ON = ['deny', 'warn'] as const
 export type FailOn = typeof FAIL_ON[number]
 
 /** undefined: report only, never fail (bad input still exits 2). */

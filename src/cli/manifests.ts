@@ -73,7 +73,7 @@ const CLIENT_SIDE_GROUPS: Readonly<Record<string, string>> = {
 const TEMPLATE_MARKER = /(^|:[ \t]+|-[ \t]+)\{\{/m
 const TEMPLATE_REASON = 'a template ({{ }}), not a manifest: check what it renders (helm template, kustomize build)'
 /** netguard's own test suites (`netguard test`) live beside the manifests they test. */
-const TEST_SUITE = { apiVersion: 'netguard.io/v1alpha1', kind: 'Test' } as const
+export const TEST_SUITE = { apiVersion: 'netguard.io/v1alpha1', kind: 'Test' } as const
 
 /**
  * Reads manifests from files and directories in a stable order: the paths in the order given,

@@ -8,14 +8,12 @@ import { readPolicyDocuments } from '../policy/load.ts'
 import { formatProblem, parseSource, type SourceDocument } from '../policy/parse.ts'
 import { POLICY_API_VERSION, POLICY_KIND } from '../policy/schema.ts'
 import { schemaProblems } from '../policy/schema-problems.ts'
-import { formatManifestProblem, readManifests, type FileCache, type Manifest } from './manifests.ts'
+import { formatManifestProblem, readManifests, TEST_SUITE, type FileCache, type Manifest } from './manifests.ts'
 
 // The test-suite file of `netguard test` (docs/check.md, "Test suites"): resources with the
 // verdict and rules expected of each, after kyverno's kyverno-test.yaml and gator's suite.yaml.
 
 export const SUITE_FILE_NAME = 'netguard-test.yaml'
-export const SUITE_API_VERSION = 'netguard.io/v1alpha1'
-export const SUITE_KIND = 'Test'
 
 const InlineObject = Type.Object({ apiVersion: Type.String({ minLength: 1 }), kind: Type.String({ minLength: 1 }) }, { additionalProperties: true })
 /** A file (every object in it), `file#N` (its N-th object, from 1), or an object written inline. */
@@ -41,9 +39,9 @@ const CaseSchema = Type.Object({
   }, { additionalProperties: false, minProperties: 1 })
 }, { additionalProperties: false })
 
-export const SuiteSchema = Type.Object({
-  apiVersion: Type.Literal(SUITE_API_VERSION),
-  kind: Type.Literal(SUITE_KIND),
+const SuiteSchema = Type.Object({
+  apiVersion: Type.Literal(TEST_SUITE.apiVersion),
+  kind: Type.Literal(TEST_SUITE.kind),
   metadata: Type.Optional(Type.Object({ name: Type.Optional(Type.String()) }, { additionalProperties: true })),
   policies: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
   rules: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),

@@ -56,7 +56,7 @@ export interface TestOptions {
 }
 
 /** Every suite file under the paths, in name order (a path may also be a suite file itself). */
-export async function findSuites (paths: readonly string[]): Promise<string[]> {
+async function findSuites (paths: readonly string[]): Promise<string[]> {
   const found: string[] = []
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined)

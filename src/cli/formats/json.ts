@@ -4,7 +4,7 @@ import { changesOf, findingsOf, REPORT_API_VERSION, REPORT_KIND, summarize, type
  * The JSON report. Its shape is stable (docs/check.md): fields keep their names and order, new
  * fields are only added, and optional fields are left out rather than set to null.
  */
-export function jsonReport (report: CheckReport): unknown {
+function jsonReport (report: CheckReport): unknown {
   return {
     apiVersion: REPORT_API_VERSION,
     kind: REPORT_KIND,

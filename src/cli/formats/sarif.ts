@@ -6,7 +6,7 @@ import type { Action } from '../../engine/types.ts'
 import { findingsOf, objectLabel, type Effect, type FindingRow, type ReportRenderer } from '../report.ts'
 import { SCHEMA_RULE } from '../schema-check.ts'
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 
 /** What each finding does, as SARIF levels: refused is an error, reported only is a note. */
 const LEVEL: Readonly<Record<Effect, 'error' | 'warning' | 'note'>> = { deny: 'error', 'would deny': 'warning', warn: 'warning', audit: 'note' }
