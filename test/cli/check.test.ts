@@ -266,3 +266,11 @@ t.test('--exit-zero and --fail-on decide the exit status, not the report', async
   t.match(bad.stderr, '--fail-on must be one of deny, warn, got "error"')
   t.equal((await check(['-f', 'test/fixtures/manifests/bad', '--exit-zero'])).code, 2, 'unusable input still exits 2')
 })
+
+t.test('junit: skipped objects and documents are skipped cases with the reason', async (t) => {
+  const { stdout } = await check(['-f', MIXED, '-o', 'junit'])
+  t.match(stdout, '<testsuites name="netguard check" tests="6" failures="0" errors="0" skipped="4">')
+  t.match(stdout, `<testcase classname="${MIXED}/app.yaml" name="Secret shop/token (${MIXED}/app.yaml:14)" file="${MIXED}/app.yaml" line="14">\n      <skipped message="no rule reads Secret"/>\n    </testcase>`)
+  t.match(stdout, `<testcase classname="${MIXED}/values.yaml" name="${MIXED}/values.yaml:2" file="${MIXED}/values.yaml" line="2">\n      <skipped message="not a Kubernetes object: it has no kind (Helm values, Chart.yaml or other configuration?)"/>`)
+  t.match(stdout, '<system-out>warn: [SCHEMA-UNKNOWN-FIELD] spec.typ is not a field of Service (v1); did you mean spec.type?')
+})

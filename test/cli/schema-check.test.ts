@@ -21,6 +21,7 @@ t.test('a field the kind does not have is a warning naming it, with the field me
     ]
   })
   t.match(unknownFieldResult(service({}, { name: 'web', labelz: {} })), { violations: [{ path: 'metadata.labelz', fix: 'did you mean metadata.labels?' }] })
+  t.match(unknownFieldResult(service({ 'type.x': 'NodePort' })), { violations: [{ path: 'spec["type.x"]' }] }, 'a key with a dot is quoted in the path')
   t.match(unknownFieldResult(service({ frobnicate: true })), { violations: [{ path: 'spec.frobnicate', fix: 'remove it or correct its name (kubectl explain service.spec lists the fields)' }] })
 })
 

@@ -62,3 +62,32 @@ t.test('a suite that cannot run: exit 2, naming the file, line and field', async
   t.match(usage.stderr, 'no suites given: netguard test DIR')
   t.match((await runCliWith(['--help'])).stdout, 'test      run policy test suites')
 })
+
+t.test('a suite may name a policy file; otherRules: off leaves only what it configures', async (t) => {
+  const dir = t.testdir({
+    'policy.yaml': 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec:\n  rules:\n    SVC-LOADBALANCER: {allowedNamespaces: []}\n',
+    'netguard-test.yaml': `apiVersion: netguard.io/v1alpha1\nkind: Test\npolicies: [policy.yaml]\notherRules: off\ncases:
+  - name: NodePort is not this suite's business
+    resource: ${SERVICES}#1
+    expect: {verdict: allow, rules: []}
+  - name: a LoadBalancer is denied
+    resource: {apiVersion: v1, kind: Service, metadata: {name: lb}, spec: {type: LoadBalancer, ports: [{port: 80}]}}
+    expect: {allowed: false, rules: [SVC-LOADBALANCER]}
+`
+  })
+  const { code, stdout } = await runCliWith(['test', dir])
+  t.equal(code, 0, stdout)
+  t.match(stdout, /2 cases: 2 as expected, 0 not, 0 skipped\n$/)
+  const broken = t.testdir({ 'policy.yaml': 'spec: [\n', 'netguard-test.yaml': `apiVersion: netguard.io/v1alpha1\nkind: Test\npolicies: [policy.yaml]\ncases:\n  - resource: ${SERVICES}\n    expect: {allowed: true}\n` })
+  const bad = await runCliWith(['test', broken])
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /policy\.yaml:\d+/)
+})
+
+t.test('test --help, and an unknown option', async (t) => {
+  const help = await runCliWith(['test', '--help'])
+  t.same([help.code, help.stdout.startsWith('usage: netguard test PATH')], [0, true])
+  const bogus = await runCliWith(['test', '--bogus'])
+  t.equal(bogus.code, 2)
+  t.match(bogus.stderr, 'Unknown option \'--bogus\'')
+})
