@@ -34,8 +34,11 @@ COPY --from=deps --chown=0:0 /app/node_modules ./node_modules
 COPY --from=build --chown=0:0 /app/dist ./dist
 COPY --chown=0:0 package.json ./
 COPY --chown=0:0 policies ./policies
+COPY --chown=0:0 schemas ./schemas
 USER 65532:0
 EXPOSE 8443
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/nodejs/bin/node", "dist/cli/main.js"]
+# The entrypoint is the CLI, so the same image runs any command in a CI job:
+#   docker run --rm -v "$PWD:/src:ro" -w /src IMAGE check -f k8s/ --output junit > netguard.xml
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli/main.js"]
 CMD ["serve"]

@@ -8,6 +8,7 @@ export const PolicyInvalidError = createError<'NG_ERR_POLICY_INVALID', 500, [str
 export const PolicyDirError = createError<'NG_ERR_POLICY_DIR', 500, [string, string]>('NG_ERR_POLICY_DIR', 'cannot read policies from %s: %s', 500)
 export const ReviewInvalidError = createError<'NG_ERR_REVIEW_INVALID', 400, [string]>('NG_ERR_REVIEW_INVALID', 'not an admission.k8s.io/v1 AdmissionReview: %s', 400)
 export const ReviewJsonError = createError<'NG_ERR_REVIEW_JSON', 400, [string]>('NG_ERR_REVIEW_JSON', 'request body is not valid JSON: %s', 400)
+export const ReviewYamlError = createError<'NG_ERR_REVIEW_YAML', 400, [string]>('NG_ERR_REVIEW_YAML', 'the input is not a YAML AdmissionReview: %s', 400)
 export const ReviewUnsafeKeyError = createError<'NG_ERR_REVIEW_UNSAFE_KEY', 400, [string]>('NG_ERR_REVIEW_UNSAFE_KEY', 'refused: the body holds %s, a key that would change the prototype of the objects it is read into (prototype pollution); netguard does not read such a review', 400)
 export const ReviewTooLargeError = createError<'NG_ERR_REVIEW_TOO_LARGE', 413, [number]>('NG_ERR_REVIEW_TOO_LARGE', 'the body is larger than %d MiB, the most netguard reads (serve --max-body-mib)', 413)
 export const ServerBusyError = createError<'NG_ERR_BUSY', 429, [number]>('NG_ERR_BUSY', 'netguard is reviewing other large requests; retry in %d s', 429)

@@ -39,8 +39,9 @@ function corpusObjects (): KubeObject[] {
     .map((entry) => join(entry.parentPath, entry.name)).sort()
   const fromYaml = [...yamlFiles(join(ROOT, 'test/conformance/corpus')), ...yamlFiles(join(ROOT, 'examples'))]
     .flatMap((file) => parseManifests(file, readFileSync(file, 'utf8')).manifests.map((manifest) => manifest.object))
-  const mocked = yamlFiles(join(ROOT, 'test/conformance')).filter((file) => file.endsWith('/conformance.yaml'))
-    .flatMap((file) => Object.values((parse(readFileSync(file, 'utf8')) as { mockState?: Record<string, KubeObject[]> }).mockState ?? {}).flat())
+  const mocked = yamlFiles(join(ROOT, 'test/conformance')).filter((file) => file.endsWith('/netguard-test.yaml'))
+    .flatMap((file) => (parse(readFileSync(file, 'utf8')) as { cases: { clusterState?: unknown[] }[] }).cases
+      .flatMap((item) => (item.clusterState ?? []).filter((entry): entry is KubeObject => typeof entry === 'object')))
   const reviewDir = join(ROOT, 'examples/reviews')
   const reviewed = readdirSync(reviewDir).filter((name) => name.endsWith('.json')).sort().flatMap((name) => {
     const { request } = JSON.parse(readFileSync(join(reviewDir, name), 'utf8')) as { request: { object?: KubeObject | null, oldObject?: KubeObject | null } }

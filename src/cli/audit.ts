@@ -11,6 +11,7 @@ import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { auditMetrics, pushAuditMetrics } from './audit-metrics.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
+import { EXIT_OPTIONS, exitUsage, exitCodeFor, exitPolicy } from './exit-policy.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, DEFAULT_REPORT_API, policyReports, renderReports, REPORT_APIS, REPORT_NAME, type ReportApi } from './policy-report.ts'
 
@@ -19,7 +20,8 @@ const USAGE = `usage: netguard audit [options]
 Lists every object the rules look at in the cluster (paged), reviews each as a CREATE through the
 same rules as the webhook, as enforce mode would, and reports what enforcing would refuse: a
 summary by namespace and by rule, then every finding.
-Exit status: 0 nothing would be denied, 1 something would be denied, 2 bad usage, policy or cluster access.
+Exit status: 0 nothing would be denied, 1 something would be denied (see --fail-on), 2 bad usage,
+policy or cluster access. A scheduled audit reports with --exit-zero, so that a finding is not a failed Job.
 
 options:
       --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
@@ -31,6 +33,7 @@ options:
       --pushgateway URL   push the results by namespace and rule to this Prometheus Pushgateway
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
+${exitUsage(26)}
   -h, --help              show this help`
 
 const OUTPUTS = ['text', 'json', 'policyreport'] as const
@@ -52,6 +55,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         pushgateway: { type: 'string' },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
+        ...EXIT_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -68,6 +72,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (!Object.hasOwn(REPORT_APIS, api)) return usageError(io, `--report-api must be one of ${Object.keys(REPORT_APIS).join(', ')}, got "${values['report-api']}"`)
   const pushgateway = values.pushgateway === undefined ? undefined : httpUrl(values.pushgateway)
   if (pushgateway === null) return usageError(io, `--pushgateway must be an http or https URL, got "${values.pushgateway}"`)
+  const exit = exitPolicy(values)
+  if (typeof exit === 'object') return usageError(io, exit.problem)
   const maxResults = positiveInteger(values['max-results'])
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
@@ -91,7 +97,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
       io.stderr.write(`netguard audit: ${REPORT_APIS[api].namespaced.kind}s ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)
     }
     if (pushgateway !== undefined) await pushAuditMetrics(pushgateway, auditMetrics(audited, now))
-    return summary.verdicts.deny > 0 ? EXIT.violations : EXIT.ok
+    return exitCodeFor(audited.map((object) => object.verdict), exit)
   } catch (error) {
     return failure(io, describeError(error, api))
   }

@@ -11,3 +11,10 @@ export const EXIT = { ok: 0, violations: 1, usage: 2 } as const
 
 /** A command receives its own arguments (after the command name) and returns an exit code. */
 export type Command = (args: readonly string[], io: CliIO) => Promise<number>
+
+/** Everything a stream holds, as UTF-8 text. */
+export async function readAll (stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { EXIT, type CliIO, type Command } from './io.ts'
+import { packageVersion } from './version.ts'
 
 const USAGE = `usage: netguard <command> [options]
 
@@ -10,9 +11,10 @@ commands:
   review    evaluate one AdmissionReview from stdin: netguard review validate|mutate
   certs     create a development CA and serving certificate; print the caBundle
   check     evaluate manifest files offline: netguard check -f FILE|DIR ...
+  test      run policy test suites: netguard test DIR (expected verdicts and rules per resource)
   audit     review every object in a cluster as enforcement would; PolicyReports
 
-run "netguard <command> --help" for the options of a command`
+run "netguard <command> --help" for the options of a command; "netguard --version" for the version`
 
 /** Commands load lazily so that `netguard review` does not pay for the server's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => (await import('./review.ts')).review,
   certs: async () => (await import('./certs.ts')).certs,
   check: async () => (await import('./check.ts')).checkCommand,
+  test: async () => (await import('./test.ts')).testCommand,
   audit: async () => (await import('./audit.ts')).auditCommand
 }
 
@@ -28,6 +31,10 @@ export async function runCli (argv: readonly string[], io: CliIO): Promise<numbe
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`)
     return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`${packageVersion()}\n`)
+    return EXIT.ok
   }
   const load = COMMANDS[name]
   if (load === undefined) {

@@ -1,184 +1,147 @@
-import { formatViolation, type Decision } from '../engine/decide.ts'
-import type { Change, Mode, Violation } from '../engine/types.ts'
-import type { ManifestSource } from './manifests.ts'
+import type { Decision } from '../engine/decide.ts'
+import { parseFieldPath } from '../engine/field-path.ts'
+import type { Change, Mode, Operation, RuleResult, RuleStatus, Violation } from '../engine/types.ts'
+import type { ManifestSource, Position, SkippedInput } from './manifests.ts'
 
-export type ReportFormat = 'text' | 'json' | 'junit'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit']
+// The model every output format of `netguard check` renders (src/cli/formats/): the per-rule
+// results of the one review, with where each finding sits in its file. Formats only present it.
 
 export const REPORT_API_VERSION = 'netguard.io/v1alpha1'
 export const REPORT_KIND = 'CheckReport'
 
+/**
+ * deny: would be refused; warn: allowed with warnings (in audit mode also what would be refused);
+ * allow: allowed, some rule looked; skip: no rule looked (a kind no rule reads, an exempt object).
+ */
+export type Verdict = 'deny' | 'warn' | 'allow' | 'skip'
+
 /** The verdict on one object, with everything a report shows. */
-export interface ObjectVerdict {
+export interface CheckedObject {
   readonly kind: string
   readonly apiVersion: string
   readonly namespace: string | undefined
   /** `metadata.name`, or the `generateName` prefix followed by `*`. */
   readonly name: string
-  /** deny: would be refused; warn: allowed with warnings; allow: allowed silently. */
-  readonly verdict: 'deny' | 'warn' | 'allow'
+  readonly operation: Operation
+  readonly verdict: Verdict
+  /** Why no rule looked, when the verdict is skip. */
+  readonly skipReason?: string
   readonly decision: Decision
-}
-
-export interface CheckedManifest extends ObjectVerdict {
+  /** One result per rule: the manifest's own checks (SCHEMA-UNKNOWN-FIELD) first, then the review's. */
+  readonly rules: readonly RuleResult[]
   readonly source: ManifestSource
+  /** Where a field path (`spec.ports[0].nodePort`) is written in the source. */
+  position (steps: readonly (string | number)[]): Position
 }
 
-export interface ReportOptions {
-  /** Text only: leave out objects that pass with nothing to report. @default false */
+export interface CheckReport {
+  readonly mode: Mode
+  readonly objects: readonly CheckedObject[]
+  /** Documents that are not Kubernetes objects. */
+  readonly skipped: readonly SkippedInput[]
+  /** netguard's version, for formats that name the tool (SARIF). */
+  readonly version: string
+  /**
+   * Whether findings show their admin-only detail (which object elsewhere holds a host or range).
+   * Off unless asked for: a pipeline's output is read by the people whose manifests it judges.
+   */
+  readonly showDetail: boolean
+}
+
+export interface RenderOptions {
+  /** Text only: leave out objects with nothing to report. @default false */
   readonly quiet?: boolean
 }
 
-export function renderReport (format: ReportFormat, results: readonly CheckedManifest[], mode: Mode, options: ReportOptions = {}): string {
-  switch (format) {
-    case 'json': return `${JSON.stringify(jsonReport(results, mode), null, 2)}\n`
-    case 'junit': return junitReport(results, mode)
-    default: return textReport(results, mode, options.quiet === true)
-  }
+/** A format: the whole report as the text to print. Registered in formats/index.ts. */
+export type ReportRenderer = (report: CheckReport, options: RenderOptions) => string
+
+/** What a finding does under the mode: in audit mode a deny is only reported. */
+export type Effect = 'deny' | 'would deny' | 'warn' | 'audit'
+
+export interface FindingRow {
+  readonly ruleId: string
+  readonly status: RuleStatus
+  readonly effect: Effect
+  readonly violation: Violation
+  /** The admin-only detail, when the report shows it. */
+  readonly detail: string | undefined
+  readonly position: Position
 }
 
-interface Summary {
+/** Every finding of an object, from its per-rule results, in rule order. */
+export function findingsOf (object: CheckedObject, report: Pick<CheckReport, 'mode' | 'showDetail'>): FindingRow[] {
+  return object.rules.flatMap((result) => (result.violations ?? []).map((violation) => ({
+    ruleId: result.ruleId,
+    status: result.status,
+    effect: effectOf(violation, report.mode),
+    violation,
+    detail: report.showDetail ? violation.detail : undefined,
+    position: object.position(parseFieldPath(violation.path) ?? [])
+  })))
+}
+
+/** What the mutating rules change (or, in audit, would change), from the per-rule results. */
+export function changesOf (object: CheckedObject): Change[] {
+  return object.rules.flatMap((result) => result.change === undefined ? [] : [result.change])
+}
+
+function effectOf (violation: Violation, mode: Mode): Effect {
+  if (violation.action === 'deny') return mode === 'audit' ? 'would deny' : 'deny'
+  return violation.action
+}
+
+export function changeLabel (change: Change, mode: Mode): string {
+  return change.action === 'mutate' && mode === 'enforce' ? 'patch' : 'would patch'
+}
+
+/** `[RULE-ID] message; fix`, with the detail when the report shows it. */
+export function findingText (row: FindingRow): string {
+  const { ruleId, violation } = row
+  return `[${ruleId}] ${violation.message}; ${violation.fix}${row.detail === undefined ? '' : ` (detail: ${row.detail})`}`
+}
+
+export interface Summary {
   readonly objects: number
   readonly files: number
   readonly denied: number
   readonly warned: number
   readonly allowed: number
+  readonly skipped: number
   readonly violations: number
+  /** Documents that are not Kubernetes objects. */
+  readonly skippedDocuments: number
 }
 
-function summarize (results: readonly CheckedManifest[]): Summary {
-  const count = (verdict: CheckedManifest['verdict']): number => results.filter((result) => result.verdict === verdict).length
+export function summarize (report: CheckReport): Summary {
+  const { objects } = report
+  const count = (verdict: Verdict): number => objects.filter((object) => object.verdict === verdict).length
   return {
-    objects: results.length,
-    files: new Set(results.map((result) => result.source.file)).size,
+    objects: objects.length,
+    files: new Set(objects.map((object) => object.source.file)).size,
     denied: count('deny'),
     warned: count('warn'),
     allowed: count('allow'),
-    violations: results.reduce((total, result) => total + result.decision.violations.length, 0)
+    skipped: count('skip'),
+    violations: objects.reduce((total, object) => total + object.rules.reduce((sum, result) => sum + (result.violations?.length ?? 0), 0), 0),
+    skippedDocuments: report.skipped.length
   }
 }
 
-/** `Service shop/web`, `Namespace shop`. */
-function objectLabel (result: CheckedManifest): string {
-  return `${result.kind} ${result.namespace === undefined || result.kind === 'Namespace' ? '' : `${result.namespace}/`}${result.name}`
+/** `Service shop/web`, `Namespace shop`, `DELETE NetworkPolicy shop/allow-same-namespace`. */
+export function objectLabel (object: CheckedObject): string {
+  const operation = object.operation === 'CREATE' ? '' : `${object.operation} `
+  return `${operation}${object.kind} ${object.namespace === undefined || object.kind === 'Namespace' ? '' : `${object.namespace}/`}${object.name}`
 }
 
 /** `k8s/app.yaml:12`, or `k8s/app.yaml, document 2, items[3]` when the line is not known. */
-function sourceLabel (source: ManifestSource): string {
+export function sourceLabel (source: ManifestSource): string {
   if (source.line !== undefined) return `${source.file}:${source.line}`
   return `${source.file}, document ${source.document}${source.item === undefined ? '' : `, items[${source.item}]`}`
 }
 
-/** What a violation does under the mode: in audit mode a deny is only reported. */
-function actionLabel (violation: Violation, mode: Mode): string {
-  return violation.action === 'deny' && mode === 'audit' ? 'would deny' : violation.action
-}
-
-function changeLabel (change: Change, mode: Mode): string {
-  return change.action === 'mutate' && mode === 'enforce' ? 'patch' : 'would patch'
-}
-
-const VERDICT_LABEL = { deny: 'DENY ', warn: 'WARN ', allow: 'PASS ' } as const
-
-/**
- * One line per object (verdict, kind, namespace/name, where it was read), then one indented
- * line per violation and per patch, then a summary line. Quiet leaves out objects with nothing to say.
- */
-function textReport (results: readonly CheckedManifest[], mode: Mode, quiet: boolean): string {
-  const lines: string[] = []
-  for (const result of results) {
-    if (quiet && result.verdict === 'allow' && result.decision.violations.length === 0 && result.decision.changes.length === 0) continue
-    lines.push(`${VERDICT_LABEL[result.verdict]} ${objectLabel(result)} (${sourceLabel(result.source)})`)
-    for (const violation of result.decision.violations) lines.push(`  ${actionLabel(violation, mode)}: ${formatViolation(violation)}`)
-    for (const change of result.decision.changes) lines.push(`  ${changeLabel(change, mode)}: [${change.ruleId}] ${change.message}`)
-  }
-  const summary = summarize(results)
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
-  lines.push('', `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}: ${summary.denied} denied, ` +
-    `${summary.warned} with warnings, ${summary.allowed} allowed (mode ${mode})`)
-  return `${lines.join('\n')}\n`
-}
-
-/**
- * The JSON report. Its shape is stable (docs/check.md): fields keep their names and order, and
- * optional fields (`item`, `line`, `namespace`) are left out rather than set to null.
- */
-export function jsonReport (results: readonly CheckedManifest[], mode: Mode): unknown {
-  return {
-    apiVersion: REPORT_API_VERSION,
-    kind: REPORT_KIND,
-    mode,
-    summary: summarize(results),
-    results: results.map((result) => ({
-      file: result.source.file,
-      document: result.source.document,
-      ...(result.source.item === undefined ? {} : { item: result.source.item }),
-      ...(result.source.line === undefined ? {} : { line: result.source.line }),
-      apiVersion: result.apiVersion,
-      kind: result.kind,
-      ...(result.namespace === undefined ? {} : { namespace: result.namespace }),
-      name: result.name,
-      verdict: result.verdict,
-      violations: result.decision.violations.map((violation) => ({
-        rule: violation.ruleId,
-        action: violation.action,
-        path: violation.path,
-        message: violation.message,
-        fix: violation.fix
-      })),
-      mutations: result.decision.changes.map((change) => ({ rule: change.ruleId, action: change.action, message: change.message }))
-    }))
-  }
-}
-
-/**
- * JUnit XML as CI systems read it: one test suite per file, one test case per object; a denied
- * object is a failure whose text lists its violations; warnings go to the case's system-out.
- */
-function junitReport (results: readonly CheckedManifest[], mode: Mode): string {
-  const byFile = new Map<string, CheckedManifest[]>()
-  for (const result of results) {
-    const list = byFile.get(result.source.file)
-    if (list === undefined) byFile.set(result.source.file, [result])
-    else list.push(result)
-  }
-  const summary = summarize(results)
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="netguard check" tests="${summary.objects}" failures="${summary.denied}" errors="0">`
-  ]
-  for (const [file, cases] of byFile) {
-    const failures = cases.filter((result) => result.verdict === 'deny').length
-    lines.push(`  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`)
-    for (const result of cases) {
-      const name = `${objectLabel(result)} (${sourceLabel(result.source)})`
-      const denials = result.decision.denials
-      const others = [
-        ...result.decision.violations.filter((violation) => !denials.includes(violation)).map((violation) => `${actionLabel(violation, mode)}: ${formatViolation(violation)}`),
-        ...result.decision.changes.map((change) => `${changeLabel(change, mode)}: [${change.ruleId}] ${change.message}`)
-      ]
-      if (denials.length === 0 && others.length === 0) {
-        lines.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"/>`)
-        continue
-      }
-      lines.push(`    <testcase classname="${xml(file)}" name="${xml(name)}">`)
-      if (denials.length > 0) {
-        const first = denials[0] as Violation
-        lines.push(`      <failure type="${xml(first.ruleId)}" message="${xml(formatViolation(first))}">${xml(denials.map(formatViolation).join('\n'))}</failure>`)
-      }
-      if (others.length > 0) lines.push(`      <system-out>${xml(others.join('\n'))}</system-out>`)
-      lines.push('    </testcase>')
-    }
-    lines.push('  </testsuite>')
-  }
-  lines.push('</testsuites>')
-  return `${lines.join('\n')}\n`
-}
-
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-
-/** Escapes text for an XML attribute or element; drops characters XML 1.0 cannot carry at all. */
-function xml (text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char)
+/** `values.yaml:1`, `values.yaml, document 2`, `chart/templates/svc.yaml`. */
+export function skippedLabel (input: SkippedInput): string {
+  if (input.line !== undefined) return `${input.file}:${input.line}`
+  return input.document === undefined ? input.file : `${input.file}, document ${input.document}`
 }

@@ -12,6 +12,11 @@ const POLICY_FILE = /\.(ya?ml|json)$/i
  * loaded; not the `..data` entries of a mounted ConfigMap), in name order, and compiles them.
  */
 export async function loadPolicyDir (dir: string, options: CompileOptions = {}): Promise<CompiledPolicy> {
+  return compilePolicy(await readPolicyDocuments(dir), options)
+}
+
+/** The documents of every policy file directly in `dir`, parsed; syntax errors throw NG_ERR_POLICY_INVALID. */
+export async function readPolicyDocuments (dir: string): Promise<SourceDocument[]> {
   const documents: SourceDocument[] = []
   const syntax: string[] = []
   for (const file of await policyFiles(dir)) {
@@ -27,7 +32,7 @@ export async function loadPolicyDir (dir: string, options: CompileOptions = {}):
     syntax.push(...parsed.problems.map(formatProblem))
   }
   if (syntax.length > 0) throw new PolicyInvalidError(syntax.join('\n'))
-  return compilePolicy(documents, options)
+  return documents
 }
 
 async function policyFiles (dir: string): Promise<string[]> {

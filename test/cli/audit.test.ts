@@ -214,6 +214,17 @@ t.test('objects are listed in pages of --chunk-size', async (t) => {
   t.same(namespaceLists.map((request) => [request.query.get('limit'), request.query.has('continue')]), [['2', false], ['2', true]])
 })
 
+t.test('--exit-zero reports the same findings and exits 0, as the CronJob runs it', async (t) => {
+  const { kubeconfig } = await seeded(t)
+  const failing = await audit(['--kubeconfig', kubeconfig])
+  const reported = await audit(['--kubeconfig', kubeconfig, '--exit-zero'])
+  t.same([failing.code, reported.code], [1, 0])
+  t.equal(reported.stdout, failing.stdout)
+  const both = await audit(['--kubeconfig', kubeconfig, '--exit-zero', '--fail-on', 'warn'])
+  t.equal(both.code, 2)
+  t.match(both.stderr, '--exit-zero and --fail-on contradict each other')
+})
+
 t.test('usage and access errors exit 2', async (t) => {
   const none = await audit([], { HOME: t.testdir() })
   t.equal(none.code, 2)

@@ -18,7 +18,7 @@ t.test('text: one line per object, each violation with rule ID and fix, a summar
     '  deny: [SVC-NODEPORT] spec.type NodePort is not allowed in namespace shop; use a Route or a ClusterIP Service',
     `PASS  Service default/web (${APP}/services.yaml:13)`,
     '',
-    '6 objects in 4 files: 1 denied, 0 with warnings, 5 allowed (mode enforce)',
+    '6 objects in 4 files: 1 denied, 0 with warnings, 5 allowed, 0 skipped (mode enforce)',
     ''
   ].join('\n'))
 })
@@ -47,7 +47,7 @@ t.test('stdin and --mode audit: nothing denied, exit 0, what would be denied is 
   const { code, stdout } = await check(['-f', '-', '--mode', 'audit'], manifest)
   t.equal(code, 0)
   t.match(stdout, 'WARN  Service default/np ((stdin):1)\n  would deny: [SVC-NODEPORT]')
-  t.match(stdout, '1 object in 1 file: 0 denied, 1 with warnings, 0 allowed (mode audit)')
+  t.match(stdout, '1 object in 1 file: 0 denied, 1 with warnings, 0 allowed, 0 skipped (mode audit)')
 })
 
 t.test('NETGUARD_MODE sets the mode when --mode does not', async (t) => {
@@ -67,11 +67,13 @@ t.test('--user and --group reach exemptions', async (t) => {
 t.test('json: the documented, stable shape', async (t) => {
   const { code, stdout } = await check(['-f', `${APP}/services.yaml`, '-o', 'json'])
   t.equal(code, 1)
+  const passes = (...ids: string[]): unknown[] => ids.map((rule) => ({ rule, point: 'validate', status: 'pass' }))
+  const serviceRules = ['SVC-LOADBALANCER', 'SVC-EXTERNALIP', 'SVC-EXTERNALNAME', 'SVC-EXTERNAL-DNS-UNIQUE']
   t.same(JSON.parse(stdout), {
     apiVersion: 'netguard.io/v1alpha1',
     kind: 'CheckReport',
     mode: 'enforce',
-    summary: { objects: 2, files: 1, denied: 1, warned: 0, allowed: 1, violations: 1 },
+    summary: { objects: 2, files: 1, denied: 1, warned: 0, allowed: 1, skipped: 0, violations: 1, skippedDocuments: 0 },
     results: [
       {
         file: `${APP}/services.yaml`,
@@ -81,12 +83,28 @@ t.test('json: the documented, stable shape', async (t) => {
         kind: 'Service',
         namespace: 'shop',
         name: 'web-nodeport',
+        operation: 'CREATE',
         verdict: 'deny',
-        violations: [{ rule: 'SVC-NODEPORT', action: 'deny', path: 'spec.type', message: 'spec.type NodePort is not allowed in namespace shop', fix: 'use a Route or a ClusterIP Service' }],
-        mutations: []
+        violations: [{ rule: 'SVC-NODEPORT', action: 'deny', path: 'spec.type', message: 'spec.type NodePort is not allowed in namespace shop', fix: 'use a Route or a ClusterIP Service', line: 8, column: 3 }],
+        mutations: [],
+        rules: [...passes('SCHEMA-UNKNOWN-FIELD'), { rule: 'SVC-NODEPORT', point: 'validate', status: 'fail' }, ...passes(...serviceRules)]
       },
-      { file: `${APP}/services.yaml`, document: 2, line: 13, apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web', verdict: 'allow', violations: [], mutations: [] }
-    ]
+      {
+        file: `${APP}/services.yaml`,
+        document: 2,
+        line: 13,
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: 'default',
+        name: 'web',
+        operation: 'CREATE',
+        verdict: 'allow',
+        violations: [],
+        mutations: [],
+        rules: passes('SCHEMA-UNKNOWN-FIELD', 'SVC-NODEPORT', ...serviceRules)
+      }
+    ],
+    skipped: []
   })
   const items = JSON.parse((await check(['-f', `${APP}/list.json`, '-f', `${APP}/10-namespace.yaml`, '-o', 'json'])).stdout)
   t.match(items.results, [{ item: 0 }, { item: 1 }, { kind: 'Namespace', namespace: undefined, mutations: [{ rule: 'NS-ISOLATION', action: 'mutate' }] }])
@@ -98,15 +116,15 @@ t.test('junit: a suite per file, a failing case per denied object, escaped', asy
   t.equal(code, 1)
   t.equal(stdout, [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<testsuites name="netguard check" tests="2" failures="1" errors="0">',
+    '<testsuites name="netguard check" tests="2" failures="1" errors="0" skipped="0">',
     '  <testsuite name="(stdin)" tests="1" failures="1" errors="0" skipped="0">',
-    '    <testcase classname="(stdin)" name="Service default/a&lt;b&gt;&amp;&quot;c ((stdin):1)">',
+    '    <testcase classname="(stdin)" name="Service default/a&lt;b&gt;&amp;&quot;c ((stdin):1)" file="(stdin)" line="1">',
     '      <failure type="SVC-NODEPORT" message="[SVC-NODEPORT] spec.type NodePort is not allowed in namespace default; use a Route or a ClusterIP Service">' +
-      '[SVC-NODEPORT] spec.type NodePort is not allowed in namespace default; use a Route or a ClusterIP Service</failure>',
+      '[SVC-NODEPORT] spec.type NodePort is not allowed in namespace default; use a Route or a ClusterIP Service (line 4)</failure>',
     '    </testcase>',
     '  </testsuite>',
     `  <testsuite name="${APP}/10-namespace.yaml" tests="1" failures="0" errors="0" skipped="0">`,
-    `    <testcase classname="${APP}/10-namespace.yaml" name="Namespace shop (${APP}/10-namespace.yaml:1)">`,
+    `    <testcase classname="${APP}/10-namespace.yaml" name="Namespace shop (${APP}/10-namespace.yaml:1)" file="${APP}/10-namespace.yaml" line="1">`,
     '      <system-out>patch: [NS-ISOLATION] adds label netguard.io/isolation=default-deny</system-out>',
     '    </testcase>',
     '  </testsuite>',
@@ -122,7 +140,7 @@ t.test('unreadable input: exit 2, every problem on stderr, nothing on stdout', a
   t.equal(code, 2)
   t.equal(stdout, '')
   t.match(stderr, 'netguard check: test/fixtures/manifests/bad/broken.yaml:10: document 2: Map keys must be unique\n')
-  t.equal(stderr.split('\n').filter(Boolean).length, 5)
+  t.equal(stderr.split('\n').filter(Boolean).length, 4, 'a list document is not a Kubernetes object: skipped, not a problem')
   const empty = await check(['-f', '-'], '# nothing here\n')
   t.same([empty.code, empty.stderr], [2, 'netguard check: -: no Kubernetes objects found\n'])
   const badState = await check(['-f', APP, '--cluster-state', 'test/fixtures/manifests/nope'])
@@ -166,7 +184,93 @@ t.test('--quiet leaves out objects that pass with nothing to report, not the sum
     `DENY  Service shop/web-nodeport (${APP}/services.yaml:2)`,
     '  deny: [SVC-NODEPORT] spec.type NodePort is not allowed in namespace shop; use a Route or a ClusterIP Service',
     '',
-    '6 objects in 4 files: 1 denied, 0 with warnings, 5 allowed (mode enforce)',
+    '6 objects in 4 files: 1 denied, 0 with warnings, 5 allowed, 0 skipped (mode enforce)',
     ''
   ].join('\n'))
+})
+
+const MIXED = 'test/fixtures/check/mixed'
+
+t.test('skip is not pass: kinds no rule reads, and documents that are not manifests, are skipped with the reason', async (t) => {
+  const { code, stdout, stderr } = await check(['-f', MIXED])
+  t.equal(code, 0, 'warnings alone do not fail')
+  t.equal(stderr, '')
+  t.match(stdout, `SKIP  Secret shop/token (${MIXED}/app.yaml:14): no rule reads Secret\n`)
+  t.match(stdout, `SKIP  ${MIXED}/kustomization.yaml:1: a kustomize file, read by kustomize: check what \`kustomize build\` renders\n`)
+  t.match(stdout, `SKIP  ${MIXED}/templates/service.yaml: a template ({{ }}), not a manifest`)
+  t.match(stdout, `SKIP  ${MIXED}/values.yaml:2: not a Kubernetes object: it has no kind (Helm values`)
+  t.notMatch(stdout, 'README.md', 'only .yaml, .yml and .json files are read from a folder')
+  t.match(stdout, '\n3 objects in 1 file: 0 denied, 2 with warnings, 0 allowed, 1 skipped (mode enforce); 3 documents skipped, not Kubernetes objects\n')
+  const json = JSON.parse((await check(['-f', MIXED, '-o', 'json'])).stdout)
+  t.match(json.summary, { objects: 3, skipped: 1, skippedDocuments: 3 })
+  t.match(json.results[1], { kind: 'Secret', verdict: 'skip', reason: 'no rule reads Secret', rules: [] })
+  t.match(json.skipped, [{ file: `${MIXED}/kustomization.yaml`, document: 1, line: 1, reason: /kustomize/ }, { file: `${MIXED}/templates/service.yaml` }, { file: `${MIXED}/values.yaml` }])
+  const quiet = await check(['-f', MIXED, '-q'])
+  t.notMatch(quiet.stdout, 'SKIP', '--quiet leaves skips out, not their count')
+  const readme = await check(['-f', `${MIXED}/README.md`, '-f', `${MIXED}/app.yaml`])
+  t.match(readme.stdout, `SKIP  ${MIXED}/README.md: neither YAML nor JSON`)
+  const nothing = await check(['-f', `${MIXED}/values.yaml`])
+  t.same([nothing.code, nothing.stderr], [2, `netguard check: ${MIXED}/values.yaml: no Kubernetes objects found (1 document skipped: not Kubernetes objects)\n`])
+})
+
+t.test('unknown fields are warnings naming the field, at its line', async (t) => {
+  const { stdout } = await check(['-f', `${MIXED}/app.yaml`, '-o', 'json'])
+  const [service, , route] = JSON.parse(stdout).results
+  t.match(service, { verdict: 'warn', violations: [{ rule: 'SCHEMA-UNKNOWN-FIELD', path: 'spec.typ', line: 9, column: 3, fix: 'did you mean spec.type?' }, { path: 'spec.ports[0].targetport', line: 12, column: 7 }] })
+  t.match(route.violations, [{ rule: 'SCHEMA-UNKNOWN-FIELD', path: 'spec.tls.insecureEdgeTermination', line: 32, column: 5 }])
+  const failOnWarn = await check(['-f', `${MIXED}/app.yaml`, '--fail-on', 'warn'])
+  t.equal(failOnWarn.code, 1, '--fail-on warn fails on a misspelt field')
+})
+
+t.test('AdmissionReview files are reviewed as the requests they hold', async (t) => {
+  const { code, stdout } = await check(['-f', 'examples/reviews/namespace-update-remove-label.json', '-f', 'examples/reviews/networkpolicy-managed-delete.json', '-f', 'examples/reviews/service-clusterip-allowed.json'])
+  t.equal(code, 1)
+  t.match(stdout, /^PASS {2}UPDATE Namespace team-blue \(examples\/reviews\/namespace-update-remove-label\.json, document 1\)\n {2}patch: \[NS-ISOLATION\] keeps label/m, 'the old object is there: the update dropped the label')
+  t.match(stdout, /^DENY {2}DELETE NetworkPolicy \S+\/\S+ \(examples\/reviews\/networkpolicy-managed-delete\.json, document 1\)\n {2}deny: \[NETPOL-MANAGED\]/m)
+  t.match(stdout, /^PASS {2}Service \S+\/\S+ \(examples\/reviews\/service-clusterip-allowed\.json/m)
+  t.notMatch(stdout, 'AdmissionReview', 'the request is reported, not its envelope')
+  const broken = await check(['-f', '-'], 'apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest: {uid: x}\n')
+  t.equal(broken.code, 2)
+  t.match(broken.stderr, /^netguard check: \(stdin\):1: document 1: AdmissionReview: /)
+})
+
+t.test('--old pairs manifests with their previous version: UPDATE, DELETE', async (t) => {
+  const { code, stdout } = await check(['-f', 'test/fixtures/check/new', '--old', 'test/fixtures/check/old'])
+  t.equal(code, 1)
+  t.equal(stdout, [
+    'DENY  UPDATE Namespace shop (test/fixtures/check/new/namespace.yaml:2)',
+    '  deny: [NS-ISOLATION-OPTOUT] metadata.labels["netguard.io/isolation"]: setting it to "none" opts the namespace out of isolation; keep netguard.io/isolation: default-deny, or ask a cluster admin for an exception',
+    '  deny: [NS-RESERVED-LABELS] setting metadata.labels["netguard.io/ignore"] to "true" is reserved to exempt users and groups: netguard\'s webhooks skip a namespace that carries it; leave the label as it was; a cluster admin (an exempt user or group) sets it',
+    'PASS  UPDATE Service shop/web (test/fixtures/check/new/service.yaml:1)',
+    'DENY  DELETE NetworkPolicy shop/allow-same-namespace (test/fixtures/check/old/netpol.yaml:2)',
+    '  deny: [NETPOL-MANAGED] NetworkPolicy allow-same-namespace is managed by netguard and cannot be deleted; add a NetworkPolicy of your own instead, or ask a cluster admin',
+    '',
+    '3 objects in 3 files: 2 denied, 0 with warnings, 1 allowed, 0 skipped (mode enforce)',
+    ''
+  ].join('\n'))
+  const created = await check(['-f', 'test/fixtures/check/new'])
+  t.match(created.stdout, /^DENY {2}Namespace shop/m, 'without --old: a CREATE')
+  t.notMatch(created.stdout, 'NETPOL-MANAGED', 'and no DELETE of what the old version had')
+  const json = JSON.parse((await check(['-f', 'test/fixtures/check/new', '--old', 'test/fixtures/check/old', '-o', 'json'])).stdout)
+  t.same(json.results.map((result: { operation: string }) => result.operation), ['UPDATE', 'UPDATE', 'DELETE'])
+})
+
+t.test('--exit-zero and --fail-on decide the exit status, not the report', async (t) => {
+  const denied = await check(['-f', APP])
+  const zero = await check(['-f', APP, '--exit-zero'])
+  t.same([denied.code, zero.code], [1, 0])
+  t.equal(zero.stdout, denied.stdout)
+  t.equal((await check(['-f', APP, '--fail-on', 'deny'])).code, 1)
+  const bad = await check(['-f', APP, '--fail-on', 'error'])
+  t.same([bad.code, bad.stdout], [2, ''])
+  t.match(bad.stderr, '--fail-on must be one of deny, warn, got "error"')
+  t.equal((await check(['-f', 'test/fixtures/manifests/bad', '--exit-zero'])).code, 2, 'unusable input still exits 2')
+})
+
+t.test('junit: skipped objects and documents are skipped cases with the reason', async (t) => {
+  const { stdout } = await check(['-f', MIXED, '-o', 'junit'])
+  t.match(stdout, '<testsuites name="netguard check" tests="6" failures="0" errors="0" skipped="4">')
+  t.match(stdout, `<testcase classname="${MIXED}/app.yaml" name="Secret shop/token (${MIXED}/app.yaml:14)" file="${MIXED}/app.yaml" line="14">\n      <skipped message="no rule reads Secret"/>\n    </testcase>`)
+  t.match(stdout, `<testcase classname="${MIXED}/values.yaml" name="${MIXED}/values.yaml:2" file="${MIXED}/values.yaml" line="2">\n      <skipped message="not a Kubernetes object: it has no kind (Helm values, Chart.yaml or other configuration?)"/>`)
+  t.match(stdout, '<system-out>warn: [SCHEMA-UNKNOWN-FIELD] spec.typ is not a field of Service (v1); did you mean spec.type?')
 })

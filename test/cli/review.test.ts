@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { stringify } from 'yaml'
 import { runCliWith } from '../helpers/cli.ts'
 import { exampleReview } from '../helpers/review.ts'
 
@@ -62,8 +63,28 @@ t.test('bad input: a message on stderr, nothing on stdout, exit 2', async (t) =>
   }
 })
 
-t.test('review --help', async (t) => {
+t.test('review --help says that it reads standard input, JSON or YAML', async (t) => {
   const result = await runCliWith(['review', '--help'])
   t.equal(result.code, 0)
   t.match(result.stdout, /usage: netguard review validate\|mutate/)
+  t.match(result.stdout, /\(JSON or YAML\) from standard input/)
+})
+
+t.test('a YAML AdmissionReview gets the same response as its JSON', async (t) => {
+  const json = await runCliWith(['review', 'validate'], { stdin: example('service-nodeport-denied') })
+  const yaml = await runCliWith(['review', 'validate'], { stdin: stringify(exampleReview('service-nodeport-denied')) })
+  t.equal(yaml.code, 0)
+  t.equal(yaml.stdout, json.stdout)
+  const two = await runCliWith(['review', 'validate'], { stdin: 'a: 1\n---\nb: 2\n' })
+  t.same([two.code, two.stdout], [2, ''])
+  t.match(two.stderr, 'the input is not a YAML AdmissionReview: expected one YAML document')
+  const broken = await runCliWith(['review', 'validate'], { stdin: 'kind: AdmissionReview\nrequest: [\n' })
+  t.match(broken.stderr, /not a YAML AdmissionReview: syntax error at line \d/)
+})
+
+t.test('a file argument is refused with how to give it on standard input', async (t) => {
+  const result = await runCliWith(['review', 'validate', 'review.json'])
+  t.equal(result.code, 2)
+  t.equal(result.stdout, '')
+  t.match(result.stderr, 'review reads the AdmissionReview from standard input, not from "review.json": netguard review validate < review.json (or netguard check -f review.json)')
 })

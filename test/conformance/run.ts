@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util'
-import { CORPUS_DIR, formatConformance, POLICIES_DIR, runConformance } from './conformance.ts'
+import { formatConformance, runConformance } from './conformance.ts'
 
-// npm run conformance [-- --verbose] [--corpus DIR]: prints each disagreement, then the summary line.
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', short: 'v' }, corpus: { type: 'string' } } })
-const result = await runConformance(values.corpus ?? CORPUS_DIR, POLICIES_DIR)
-process.stdout.write(formatConformance(result, values.verbose === true))
-process.exitCode = result.disagreements.length > 0 ? 1 : 0
+// npm run conformance [-- --verbose]: the suites under test/conformance through `netguard test`;
+// prints each disagreement with its diff, then `conformance: P/T agree (S not covered)`.
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', short: 'v' } } })
+const run = await runConformance()
+process.stdout.write(formatConformance(run, values.verbose === true))
+process.exitCode = run.outcomes.some((outcome) => outcome.status === 'fail') ? 1 : 0

@@ -37,7 +37,7 @@ t.test('the runtime stage exposes 8443, stops on SIGTERM and runs serve', async 
   t.same(finalOf('STOPSIGNAL'), ['SIGTERM'])
   const command = [...JSON.parse(finalOf('ENTRYPOINT')[0] ?? '[]'), ...JSON.parse(finalOf('CMD')[0] ?? '[]')] as string[]
   t.match(command[0], /(^|\/)node$/)
-  t.same(command.slice(1), ['dist/cli/main.js', 'serve'])
+  t.same(command.slice(1), ['/app/dist/cli/main.js', 'serve'], 'an absolute path: the CLI runs from any working directory (docker run -w /src)')
 })
 
 t.test('production dependencies only, built output and policies only', async (t) => {
@@ -46,7 +46,7 @@ t.test('production dependencies only, built output and policies only', async (t)
   t.ok(all.slice(0, lastFrom).some((i) => i.keyword === 'RUN' && i.args === 'npm run build'), 'a stage builds with npm run build')
   const copied = finalOf('COPY').map((line) => line.split(/\s+/).filter((word) => !word.startsWith('--')))
   const fromStage = new Map(finalOf('COPY').map((line, index) => [index, /--from=(\w+)/.exec(line)?.[1]]))
-  t.same(copied.map(([source]) => source), ['/app/node_modules', '/app/dist', 'package.json', 'policies'])
+  t.same(copied.map(([source]) => source), ['/app/node_modules', '/app/dist', 'package.json', 'policies', 'schemas'])
   t.equal(fromStage.get(0), 'deps', 'node_modules comes from the --omit=dev stage')
   for (const line of finalOf('COPY')) t.notMatch(line, /cert|\.pem|\.key|src|test/, `no certificate, source or test: ${line}`)
 })
