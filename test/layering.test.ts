@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/policy/', 'src/config.ts'],
   ['src/log.ts', 'src/cluster/', 'src/metrics.ts'],
   ['src/reconciler/'],
+  ['src/report/'],
   ['src/admission/'],
   ['src/cluster-services.ts'],
   ['src/server.ts'],
