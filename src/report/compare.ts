@@ -34,9 +34,10 @@ export function compareReports (previous: PostureDocument, current: PostureDocum
     key: finding.rule,
     text: gone ? `${finding.action} no more: ${finding.message}` : `${finding.action}: ${finding.message}`
   })
+  // Every finding gone is better and every new one worse, a waiver too: an exception is a risk accepted.
   diff(previous.findings, current.findings, findingKey,
-    (gone) => (gone.action === 'waived' ? worse : better).push(findingChange(gone, true)),
-    (added) => (added.action === 'waived' ? better : worse).push(findingChange(added, false)))
+    (gone) => better.push(findingChange(gone, true)),
+    (added) => worse.push(findingChange(added, false)))
 
   type Exposed = PostureDocument['exposures'][number]
   const exposureKey = (exposure: Exposed): string => [exposure.ns, exposure.kind, exposure.name, exposure.type, exposure.path].join('\u0000')

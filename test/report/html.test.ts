@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
+import { loadPolicyDir } from '../../src/policy/load.ts'
 import { reportAssets } from '../../src/report/assets.ts'
 import { compareReports } from '../../src/report/compare.ts'
 import { embeddedJson, readPostureDocument, renderPostureHtml } from '../../src/report/html.ts'
@@ -71,4 +72,11 @@ t.test('compare: fixed findings and closed exposures are better; new ones, lost 
   ])
   t.match(compare?.worse.at(-1), { text: 'isolation isolated → partial' })
   t.same(compareReports(before, before).better, [], 'nothing changed, nothing to say')
+
+  const bundled = await loadPolicyDir('policies')
+  const withoutException = buildPosture({ front: 'audit', source: 'test', generatedAt: NOW, policy: bundled, mode: 'enforce', reviewed: auditReviewed(REPORT_CLUSTER, bundled), adminDetail: true })
+  const waived = compareReports(withoutException, before)
+  const nodePort = (changes: readonly { key: string, object: string, text: string }[]): string[] => changes.filter((change) => change.key === 'SVC-NODEPORT' && change.object === 'Service/web').map((change) => change.text)
+  t.same(nodePort(waived.worse), ['waived: waived by exception shop-edge'], 'a new exception is a risk accepted')
+  t.match(nodePort(waived.better), [/^deny no more: /], 'and the deny it lifts is gone')
 })
