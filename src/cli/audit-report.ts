@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from '../engine/policy.ts'
-import { reviewAdmission } from '../engine/review.ts'
+import { reviewAdmission, type Review } from '../engine/review.ts'
 import { subjectOf } from '../engine/subject.ts'
 import type { Change, ClusterView, RuleResult, UserInfo, Violation } from '../engine/types.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
@@ -32,6 +32,9 @@ export interface AuditedObject {
   /** What the mutating rules would change. */
   readonly changes: readonly Change[]
   readonly outcomes: readonly RuleOutcome[]
+  /** The object as listed, and every rule's result (the posture report reads both). */
+  readonly object: KubeObject
+  readonly review: Review
 }
 
 /**
@@ -46,10 +49,11 @@ export function auditObjects (objects: readonly KubeObject[], policy: CompiledPo
 function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date): AuditedObject {
   const metadata = object.metadata ?? {}
   const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
-  const { decision, exemption, rules } = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
-  if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
+  const review = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
+  const { decision, exemption, rules } = review
+  if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [], object, review }
   const verdict = !decision.allowed ? 'deny' : decision.violations.length > 0 || decision.changes.length > 0 ? 'warn' : 'allow'
-  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes: rules.flatMap(outcomesOf) }
+  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes: rules.flatMap(outcomesOf), object, review }
 }
 
 /** A rule's result as PolicyReport results: one per violation, else one for the rule. */

@@ -6,7 +6,7 @@ import { stringify } from 'yaml'
 import { snapshotCluster } from '../cluster/snapshot.ts'
 import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
-import { findClusterConfig } from '../kube/cluster-config.ts'
+import { describeClusterConfig, findClusterConfig } from '../kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
 import { CLUSTER_POLICY_REPORTS, POLICY_REPORTS } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
@@ -14,6 +14,7 @@ import { loadPolicyDir } from '../policy/load.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
+import { auditPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags } from './posture-output.ts'
 
 const USAGE = `usage: netguard audit [options]
 
@@ -25,13 +26,14 @@ Exit status: 0 nothing would be denied, 1 something would be denied, 2 bad usage
 options:
       --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
       --policies DIR      policy directory (default: the bundled policies/)
-  -o, --output FORMAT     text, json or policyreport (wgpolicyk8s.io/v1alpha2 YAML) (default: text)
+  -o, --output FORMAT     text, json, policyreport (wgpolicyk8s.io/v1alpha2 YAML) or html (a self-contained posture report) (default: text)
       --write             create or update the PolicyReports in the cluster, delete netguard's stale ones
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
+${POSTURE_USAGE}
   -h, --help              show this help`
 
-const OUTPUTS = ['text', 'json', 'policyreport'] as const
+const OUTPUTS = ['text', 'json', 'policyreport', 'html'] as const
 type Output = typeof OUTPUTS[number]
 
 export async function auditCommand (args: readonly string[], io: CliIO): Promise<number> {
@@ -48,6 +50,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         write: { type: 'boolean', default: false },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
+        ...POSTURE_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -65,6 +68,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
   if (chunkSize === undefined) return usageError(io, `--chunk-size must be a positive integer, got "${values['chunk-size']}"`)
 
+  const posture = await postureFlags(values, output)
+  if (typeof posture === 'string') return usageError(io, posture)
   const source = findClusterConfig({ kubeconfig: values.kubeconfig, env: io.env, home: io.env.HOME ?? homedir(), exists: existsSync })
   if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
   try {
@@ -77,6 +82,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
     const reports = output === 'policyreport' || values.write ? policyReports(audited, now, maxResults) : []
     if (output === 'text') io.stdout.write(renderText(summary, audited))
     else if (output === 'json') io.stdout.write(renderJson(summary, audited))
+    else if (output === 'html') io.stdout.write(auditPostureHtml(audited, summary, { source: describeClusterConfig(source), now, policy }, posture))
     else io.stdout.write(reports.map((report) => stringify(report)).join('---\n'))
     if (values.write) {
       const applied = await applyReports(port, reports)

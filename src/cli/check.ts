@@ -8,6 +8,7 @@ import type { ClusterView, Mode, Operation, UserInfo } from '../engine/types.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { EXIT, type CliIO } from './io.ts'
+import { checkPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags } from './posture-output.ts'
 import { formatManifestProblem, readManifests, type FileCache, type Manifest } from './manifests.ts'
 import { REPORT_FORMATS, renderReport, type CheckedManifest, type ObjectVerdict, type ReportFormat } from './report.ts'
 
@@ -20,12 +21,13 @@ options:
   -f, --filename PATH       YAML or JSON manifests: a file, a directory (recursively) or - for stdin
       --policies DIR        policy directory (default: the bundled policies/)
       --mode MODE           enforce or audit (default: NETGUARD_MODE, else the policy's spec.mode)
-  -o, --output FORMAT       text, json or junit (default: text)
+  -o, --output FORMAT       text, json, junit or html (a self-contained posture report) (default: text)
   -q, --quiet               text output: leave out objects that pass without findings
   -n, --namespace NS        namespace of objects that name none (default: default)
       --user NAME           user the requests are made as (default: netguard-check)
       --group NAME          a group of that user (repeatable; system:authenticated is always one)
       --cluster-state PATH  objects that already exist in the cluster (file, directory or -; repeatable)
+${POSTURE_USAGE}
   -h, --help                show this help`
 
 /** How each object is reviewed: who asks, where, against what, in which mode. */
@@ -57,7 +59,8 @@ const AUTHENTICATED = 'system:authenticated'
  */
 export function reviewObject (input: KubeObject, policy: CompiledPolicy, options: ReviewOptions): ObjectVerdict {
   const subject = subjectOf(input, options)
-  const { decision } = reviewAdmission(subject, policy, options.mode ?? policy.mode)
+  const review = reviewAdmission(subject, policy, options.mode ?? policy.mode)
+  const { decision } = review
   const object = subject.object ?? input
   const metadata = object.metadata ?? {}
   return {
@@ -66,7 +69,9 @@ export function reviewObject (input: KubeObject, policy: CompiledPolicy, options
     namespace: metadata.namespace,
     name: metadata.name ?? (metadata.generateName === undefined ? '(unnamed)' : `${metadata.generateName}*`),
     verdict: !decision.allowed ? 'deny' : decision.warnings.length > 0 ? 'warn' : 'allow',
-    decision
+    decision,
+    object,
+    review
   }
 }
 
@@ -84,6 +89,7 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
       allowPositionals: false,
       options: {
         ...POLICY_OPTIONS,
+        ...POSTURE_OPTIONS,
         filename: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o', default: 'text' },
         quiet: { type: 'boolean', short: 'q', default: false },
@@ -102,8 +108,8 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   }
   const files = parsed.filename ?? []
   if (files.length === 0) return usageError(io, 'no manifests given: use -f FILE|DIR|-')
-  const output = parsed.output as ReportFormat
-  if (!REPORT_FORMATS.includes(output)) return usageError(io, `--output must be one of ${REPORT_FORMATS.join(', ')}, got "${parsed.output}"`)
+  const output = parsed.output as ReportFormat | 'html'
+  if (output !== 'html' && !REPORT_FORMATS.includes(output)) return usageError(io, `--output must be one of ${[...REPORT_FORMATS, 'html'].join(', ')}, got "${parsed.output}"`)
   let config: Config
   try {
     // The same policy folder, mode (flag, else NETGUARD_MODE) and own namespace as serve and review.
@@ -112,6 +118,8 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
     return usageError(io, (error as Error).message)
   }
   const mode = config.mode
+  const posture = await postureFlags(parsed, output)
+  if (typeof posture === 'string') return usageError(io, posture)
   const stateFiles = parsed['cluster-state']
   if ([...files, ...stateFiles ?? []].filter((path) => path === '-').length > 1) return usageError(io, 'standard input (-) can be read only once')
 
@@ -139,14 +147,17 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   }
 
   const namespace = parsed.namespace
+  const now = new Date()
   const results = checkManifests(input.manifests, policy, {
     namespace,
     user: { username: parsed.user, groups: [AUTHENTICATED, ...parsed.group.filter((group) => group !== AUTHENTICATED)] },
-    now: new Date(),
+    now,
     ...(mode === undefined ? {} : { mode }),
     ...(state === undefined ? {} : { cluster: staticClusterView(state.manifests.map(({ object }) => withNamespace(object, namespace))) })
   })
-  io.stdout.write(renderReport(output, results, mode ?? policy.mode, { quiet: parsed.quiet }))
+  if (output === 'html') {
+    io.stdout.write(checkPostureHtml(results, { files, now, policy, mode: mode ?? policy.mode, known: state?.manifests.map(({ object }) => withNamespace(object, namespace)) }, posture))
+  } else io.stdout.write(renderReport(output, results, mode ?? policy.mode, { quiet: parsed.quiet }))
   return results.some((result) => result.verdict === 'deny') ? EXIT.violations : EXIT.ok
 }
 

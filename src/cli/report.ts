@@ -1,5 +1,7 @@
 import { formatViolation, type Decision } from '../engine/decide.ts'
+import type { Review } from '../engine/review.ts'
 import type { Change, Mode, Violation } from '../engine/types.ts'
+import type { KubeObject } from '../kube/types.ts'
 import type { ManifestSource } from './manifests.ts'
 
 export type ReportFormat = 'text' | 'json' | 'junit'
@@ -18,6 +20,10 @@ export interface ObjectVerdict {
   /** deny: would be refused; warn: allowed with warnings; allow: allowed silently. */
   readonly verdict: 'deny' | 'warn' | 'allow'
   readonly decision: Decision
+  /** The object as reviewed (the manifest, with the namespace it is created in). */
+  readonly object: KubeObject
+  /** Every rule's result, for the posture report. */
+  readonly review: Review
 }
 
 export interface CheckedManifest extends ObjectVerdict {

@@ -143,7 +143,7 @@ t.test('usage and access errors exit 2', async (t) => {
   const none = await audit([], { HOME: t.testdir() })
   t.equal(none.code, 2)
   t.equal(none.stderr, 'netguard audit: no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod\n')
-  t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, got "yaml"/)
+  t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, html, got "yaml"/)
   t.match((await audit(['--max-results', '0'])).stderr, /--max-results must be a positive integer/)
   t.match((await audit(['--chunk-size', 'x'])).stderr, /--chunk-size must be a positive integer/)
   t.match((await audit(['--bogus'])).stderr, /Unknown option '--bogus'/)

@@ -9,8 +9,8 @@ import type { KubeObject } from '../../src/kube/types.ts'
 import { loadPolicyDir } from '../../src/policy/load.ts'
 import type { ReviewedObject } from '../../src/report/posture.ts'
 
-/** The posture tests' cluster (test/fixtures/report/cluster.yaml). */
-export const REPORT_CLUSTER: readonly KubeObject[] = parseAllDocuments(readFileSync(new URL('../fixtures/report/cluster.yaml', import.meta.url), 'utf8'))
+/** The posture tests' cluster: examples/posture/cluster.yaml, the example report's input. */
+export const REPORT_CLUSTER: readonly KubeObject[] = parseAllDocuments(readFileSync(new URL('../../examples/posture/cluster.yaml', import.meta.url), 'utf8'))
   .map((document) => document.toJS() as KubeObject)
 
 /** What the bundled policies add for the tests: an exception that waives SVC-NODEPORT in shop. */
