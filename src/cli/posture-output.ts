@@ -3,6 +3,7 @@ import type { CompiledPolicy } from '../engine/policy.ts'
 import type { Mode } from '../engine/types.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 import { reportAssets } from '../report/assets.ts'
+import { withComparison } from '../report/compare.ts'
 import { readPostureDocument, renderPostureHtml } from '../report/html.ts'
 import { buildPosture, type PostureDocument, type PostureInput } from '../report/posture.ts'
 import type { AuditedObject, AuditSummary } from './audit-report.ts'
@@ -84,6 +85,7 @@ export function checkPostureHtml (results: readonly CheckedManifest[], run: { re
 }
 
 /** The HTML report of one run; --title, when given, names what was reviewed. */
-function postureHtml (input: Omit<PostureInput, 'previous' | 'docsUrl'>, { title, ...flags }: PostureFlags): string {
-  return renderPostureHtml(buildPosture({ ...input, ...flags, source: title ?? input.source }), reportAssets())
+function postureHtml (input: Omit<PostureInput, 'docsUrl'>, { title, previous, docsUrl }: PostureFlags): string {
+  const document = buildPosture({ ...input, ...(docsUrl === undefined ? {} : { docsUrl }), source: title ?? input.source })
+  return renderPostureHtml(withComparison(document, previous), reportAssets())
 }

@@ -1,26 +1,15 @@
-import type { IsolationStatus, PostureDocument, PostureFinding, PostureSummary } from './posture.ts'
+import type { Change, Comparison, IsolationStatus, PostureDocument, PostureFinding } from './posture.ts'
 
 // What changed since a previous report: findings, exposures and namespace isolation, each by an
 // identity that ignores wording (a message may name a value that changed with the object).
 
-export interface Change {
-  readonly what: 'finding' | 'exposure' | 'isolation'
-  readonly ns: string
-  /** `Kind/name`, or '' for a namespace's isolation. */
-  readonly object: string
-  /** The rule ID, the exposure type, or the isolation status now. */
-  readonly key: string
-  readonly text: string
-}
-
-export interface Comparison {
-  readonly previous: { readonly generatedAt: string, readonly source: string, readonly summary: PostureSummary }
-  readonly better: readonly Change[]
-  readonly worse: readonly Change[]
-}
-
 /** How isolated a status is; exempt, terminating and unknown namespaces are not compared. */
 const ISOLATION_RANK: Partial<Record<IsolationStatus, number>> = { 'not-isolated': 0, partial: 1, isolated: 2 }
+
+/** The current report with what changed since the previous one. */
+export function withComparison (current: PostureDocument, previous: PostureDocument | undefined): PostureDocument {
+  return previous === undefined ? current : { ...current, compare: compareReports(previous, current) }
+}
 
 export function compareReports (previous: PostureDocument, current: PostureDocument): Comparison {
   const better: Change[] = []

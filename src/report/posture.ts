@@ -6,7 +6,6 @@ import { isClusterScoped, kindOf } from '../kube/kinds.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { desiredNetworkPolicies, namespaceVerdict } from '../reconciler/desired.ts'
 import { plan } from '../reconciler/plan.ts'
-import { compareReports, type Comparison } from './compare.ts'
 import { EXPOSURE_TYPES, exposuresOf, type ExposureType } from './exposure.ts'
 import { familyOf, OTHER_FAMILY, RULE_FAMILIES } from './families.ts'
 import { attachmentOf, attachmentUse, isNetworkAttachment, type NetworkAttachment } from './multus.ts'
@@ -69,8 +68,6 @@ export interface PostureInput {
    * read by the platform team, keeps it; check, which a tenant may run and publish, does not.
    */
   readonly adminDetail: boolean
-  /** A previous report to compare with. */
-  readonly previous?: PostureDocument
 }
 
 export interface PostureFinding {
@@ -124,6 +121,23 @@ export interface PostureSummary {
   /** isolated / (namespaces that are neither exempt, terminating nor unknown); null when there are none. */
   readonly isolatedShare: number | null
   readonly exposures: Readonly<Record<Exposure['level'], number>>
+}
+
+/** One thing that changed since a previous report (compare.ts). */
+export interface Change {
+  readonly what: 'finding' | 'exposure' | 'isolation'
+  readonly ns: string
+  /** `Kind/name`, or '' for a namespace's isolation. */
+  readonly object: string
+  /** The rule ID, the exposure type, or the isolation status now. */
+  readonly key: string
+  readonly text: string
+}
+
+export interface Comparison {
+  readonly previous: { readonly generatedAt: string, readonly source: string, readonly summary: PostureSummary }
+  readonly better: readonly Change[]
+  readonly worse: readonly Change[]
 }
 
 /** The JSON posture document: embedded in the HTML report, and what --compare reads back. */
@@ -234,7 +248,7 @@ export function buildPosture (input: PostureInput): PostureDocument {
   const networks = all.filter(isNetworkAttachment).map((object) => attachmentOf(object, use.get(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`) ?? {}))
     .sort((a, b) => byName(a.ns, b.ns) || byName(a.name, b.name))
 
-  const document: PostureDocument = {
+  return {
     apiVersion: POSTURE_API_VERSION,
     kind: POSTURE_KIND,
     generatedAt: input.generatedAt.toISOString(),
@@ -252,7 +266,6 @@ export function buildPosture (input: PostureInput): PostureDocument {
     exposures,
     networks
   }
-  return input.previous === undefined ? document : { ...document, compare: compareReports(input.previous, document) }
 }
 
 /** The row an object belongs to: its namespace, a Namespace its own name, other cluster-scoped objects ''. */

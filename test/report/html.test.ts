@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { loadPolicyDir } from '../../src/policy/load.ts'
 import { reportAssets } from '../../src/report/assets.ts'
-import { compareReports } from '../../src/report/compare.ts'
+import { compareReports, withComparison } from '../../src/report/compare.ts'
 import { embeddedJson, readPostureDocument, renderPostureHtml } from '../../src/report/html.ts'
 import { buildPosture, type PostureDocument } from '../../src/report/posture.ts'
 import { auditReviewed, REPORT_CLUSTER, reportPolicy } from './fixture.ts'
@@ -10,7 +10,7 @@ import { auditReviewed, REPORT_CLUSTER, reportPolicy } from './fixture.ts'
 const policy = await reportPolicy()
 const NOW = new Date('2026-11-26T12:00:00Z')
 const document = (objects = REPORT_CLUSTER, previous?: PostureDocument): PostureDocument =>
-  buildPosture({ front: 'audit', source: 'test', generatedAt: NOW, policy, mode: 'enforce', reviewed: auditReviewed(objects, policy), adminDetail: true, ...(previous === undefined ? {} : { previous }) })
+  withComparison(buildPosture({ front: 'audit', source: 'test', generatedAt: NOW, policy, mode: 'enforce', reviewed: auditReviewed(objects, policy), adminDetail: true }), previous)
 
 const HOSTILE = '</script><script>window.__pwned=1</script><!--<img src=x onerror="window.__pwned=2">'
 
