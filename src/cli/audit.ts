@@ -14,7 +14,7 @@ import { loadPolicyDir } from '../policy/load.ts'
 import { auditObjects, renderJson, renderText, summarise } from './audit-report.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, policyReports, REPORT_NAME } from './policy-report.ts'
-import { auditPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags } from './posture-output.ts'
+import { auditPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags, writePosture } from './posture-output.ts'
 
 const USAGE = `usage: netguard audit [options]
 
@@ -82,8 +82,10 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
     const reports = output === 'policyreport' || values.write ? policyReports(audited, now, maxResults) : []
     if (output === 'text') io.stdout.write(renderText(summary, audited))
     else if (output === 'json') io.stdout.write(renderJson(summary, audited))
-    else if (output === 'html') io.stdout.write(auditPostureHtml(audited, summary, { source: describeClusterConfig(source), now, policy }, posture))
-    else io.stdout.write(reports.map((report) => stringify(report)).join('---\n'))
+    else if (output === 'html') {
+      const failed = await writePosture(io, 'audit', auditPostureHtml(audited, summary, { source: describeClusterConfig(source), now, policy }, posture), posture)
+      if (failed !== undefined) return failed
+    } else io.stdout.write(reports.map((report) => stringify(report)).join('---\n'))
     if (values.write) {
       const applied = await applyReports(port, reports)
       io.stderr.write(`netguard audit: PolicyReports ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)

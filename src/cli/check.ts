@@ -8,7 +8,7 @@ import type { ClusterView, Mode, Operation, UserInfo } from '../engine/types.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
 import { EXIT, type CliIO } from './io.ts'
-import { checkPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags } from './posture-output.ts'
+import { checkPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags, writePosture } from './posture-output.ts'
 import { formatManifestProblem, readManifests, type FileCache, type Manifest } from './manifests.ts'
 import { REPORT_FORMATS, renderReport, type CheckedManifest, type ObjectVerdict, type ReportFormat } from './report.ts'
 
@@ -156,7 +156,9 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
     ...(state === undefined ? {} : { cluster: staticClusterView(state.manifests.map(({ object }) => withNamespace(object, namespace))) })
   })
   if (output === 'html') {
-    io.stdout.write(checkPostureHtml(results, { files, now, policy, mode: mode ?? policy.mode, known: state?.manifests.map(({ object }) => withNamespace(object, namespace)) }, posture))
+    const html = checkPostureHtml(results, { files, now, policy, mode: mode ?? policy.mode, known: state?.manifests.map(({ object }) => withNamespace(object, namespace)) }, posture)
+    const failed = await writePosture(io, 'check', html, posture)
+    if (failed !== undefined) return failed
   } else io.stdout.write(renderReport(output, results, mode ?? policy.mode, { quiet: parsed.quiet }))
   return results.some((result) => result.verdict === 'deny') ? EXIT.violations : EXIT.ok
 }

@@ -10,6 +10,7 @@ import { readPostureDocument } from '../../src/report/html.ts'
 import { runCliWith } from '../helpers/cli.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
 import type { TestContext } from '../helpers/tap.ts'
+import { EXAMPLE_MANIFESTS, EXAMPLE_STATE } from './fixture.ts'
 
 // The posture report in a real browser: the system's Chromium (Debian's `chromium`, which
 // .ci/run installs), driven by playwright-core, which never downloads a browser of its own.
@@ -28,7 +29,7 @@ if (CHROMIUM === undefined) {
   mkdirSync(SCREENSHOTS, { recursive: true })
 
   t.test('the example report: headline numbers, filters, a link from the matrix to its findings', async (t) => {
-    const { stdout } = await runCliWith(['check', '-f', 'examples/posture/cluster.yaml', '-o', 'html'])
+    const { stdout } = await runCliWith(['check', '-f', EXAMPLE_MANIFESTS, '--cluster-state', EXAMPLE_STATE, '-o', 'html'])
     const report = readPostureDocument(stdout)
     const { page, errors } = await open(t, browser, stdout, 'example')
     t.same(await metrics(page), {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
@@ -6,9 +6,10 @@ import { parseApiVersion, type KubeObject } from '../../src/kube/types.ts'
 import { readPostureDocument } from '../../src/report/html.ts'
 import { runCliWith } from '../helpers/cli.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
-import { REPORT_CLUSTER } from './fixture.ts'
+import { EXAMPLE_MANIFEST_OBJECTS, EXAMPLE_MANIFESTS, EXAMPLE_STATE, REPORT_CLUSTER } from './fixture.ts'
 
-const EXAMPLE = 'examples/posture/cluster.yaml'
+/** The example report's command line (docs/posture-report.md). */
+const EXAMPLE = ['check', '-f', EXAMPLE_MANIFESTS, '--cluster-state', EXAMPLE_STATE]
 const HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script>'
 /** Two Routes that claim one host: ROUTE-HOST-OWNERSHIP names the holder in its admin-only detail. */
 const CLAIMS: readonly KubeObject[] = ['shop', 'data'].map((namespace) => ({
@@ -17,14 +18,15 @@ const CLAIMS: readonly KubeObject[] = ['shop', 'data'].map((namespace) => ({
 
 t.test('check --output html: one self-contained page whose data is the review of the manifests', async (t) => {
   const claims = join(t.testdir({ 'claims.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: CLAIMS }) }), 'claims.json')
-  const { code, stdout, stderr } = await runCliWith(['check', '-f', EXAMPLE, '-f', claims, '--cluster-state', claims, '--output', 'html', '--title', 'example <cluster>'])
+  const { code, stdout, stderr } = await runCliWith([...EXAMPLE, '-f', claims, '--cluster-state', claims, '--output', 'html', '--title', 'example <cluster>'])
   t.equal(stderr, '')
   t.equal(code, 1, 'exit 1: something would be denied, as with every other output')
   t.match(stdout, /^<!doctype html>\n/)
   t.notMatch(stdout, /<(link|img|iframe)\b|src=["']?http/i, 'nothing loaded from elsewhere')
   const report = readPostureDocument(stdout)
   t.match(report, { front: 'check', source: 'example <cluster>', mode: 'enforce' })
-  t.equal(report.summary.objects, REPORT_CLUSTER.length + CLAIMS.length)
+  t.equal(report.summary.objects, EXAMPLE_MANIFEST_OBJECTS.length + CLAIMS.length, 'the manifests, not the cluster state')
+  t.equal(report.summary.isolatedShare, 0.5, 'the cluster state counts for isolation: shop and data')
   t.ok(report.summary.denied > 0)
   t.match(report.findings.filter((finding) => finding.rule === 'ROUTE-HOST-OWNERSHIP'), [{ name: 'claim' }], 'the host clash is found')
   t.notOk(report.findings.some((finding) => finding.detail !== undefined), 'but without the admin-only detail: a tenant may publish the report')
@@ -66,18 +68,37 @@ t.test('audit --output html: the cluster as listed, exempt namespaces without fi
   t.same(again.compare?.worse, [])
 })
 
+t.test('examples/posture/report.html is what its command makes today', async (t) => {
+  const { stdout } = await runCliWith([...EXAMPLE, '-o', 'html'])
+  const undated = (html: string): string => html.replace(/"generatedAt":"[^"]+"/, '"generatedAt":""')
+  t.equal(undated(readFileSync('examples/posture/report.html', 'utf8')), undated(stdout), `regenerate it: npx tsx src/cli/main.ts ${EXAMPLE.join(' ')} -o html > examples/posture/report.html`)
+})
+
 t.test('--docs-url points the rule links elsewhere', async (t) => {
-  const { stdout } = await runCliWith(['check', '-f', EXAMPLE, '-o', 'html', '--docs-url', 'https://docs.example.com/netguard/rules'])
+  const { stdout } = await runCliWith([...EXAMPLE, '-o', 'html', '--docs-url', 'https://docs.example.com/netguard/rules'])
   t.equal(readPostureDocument(stdout).rules['SVC-NODEPORT']?.doc, 'https://docs.example.com/netguard/rules/services-and-namespaces.md#svc-nodeport-deny')
+})
+
+t.test('--output-file writes the report there, whole, and says which file it could not write', async (t) => {
+  const dir = t.testdir({ 'old.html': 'yesterday' })
+  const file = join(dir, 'old.html')
+  const written = await runCliWith([...EXAMPLE, '-o', 'html', '--output-file', file])
+  t.same([written.code, written.stdout, written.stderr], [1, '', ''])
+  t.match(readPostureDocument(readFileSync(file, 'utf8')), { front: 'check' })
+  t.same(readdirSync(dir), ['old.html'], 'replaced, nothing left beside it')
+  const failed = await runCliWith([...EXAMPLE, '-o', 'html', '--output-file', join(dir, 'missing', 'report.html')])
+  t.equal(failed.code, 2)
+  t.match(failed.stderr, /^netguard check: --output-file \S+missing\/report\.html: cannot write it \(ENOENT\)\n$/)
+  t.same(readdirSync(dir), ['old.html'])
 })
 
 t.test('posture flags: each mistake is a usage error that says what was expected', async (t) => {
   const dir = t.testdir({ 'not-a-report.html': '<html>hello</html>' })
   const cases: [readonly string[], RegExp][] = [
-    [['check', '-f', EXAMPLE, '--compare', join(dir, 'not-a-report.html')], /--compare, --docs-url and --title go with --output html/],
-    [['check', '-f', EXAMPLE, '-o', 'html', '--compare', join(dir, 'missing.html')], /--compare \S+missing\.html: cannot read it \(ENOENT\)/],
-    [['check', '-f', EXAMPLE, '-o', 'html', '--compare', join(dir, 'not-a-report.html')], /--compare \S+not-a-report\.html: not a netguard posture report: no posture data block found/],
-    [['check', '-f', EXAMPLE, '-o', 'html', '--docs-url', 'javascript:alert(1)'], /--docs-url must be an http\(s\) URL, got "javascript:alert\(1\)"/],
+    [[...EXAMPLE, '--compare', join(dir, 'not-a-report.html')], /--compare, --docs-url, --title and --output-file go with --output html/],
+    [[...EXAMPLE, '-o', 'html', '--compare', join(dir, 'missing.html')], /--compare \S+missing\.html: cannot read it \(ENOENT\)/],
+    [[...EXAMPLE, '-o', 'html', '--compare', join(dir, 'not-a-report.html')], /--compare \S+not-a-report\.html: not a netguard posture report: no posture data block found/],
+    [[...EXAMPLE, '-o', 'html', '--docs-url', 'javascript:alert(1)'], /--docs-url must be an http\(s\) URL, got "javascript:alert\(1\)"/],
     [['audit', '--kubeconfig', join(dir, 'none'), '-o', 'html', '--docs-url', 'ftp://x'], /--docs-url must be an http\(s\) URL/]
   ]
   for (const [args, message] of cases) {

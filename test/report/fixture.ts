@@ -9,9 +9,17 @@ import type { KubeObject } from '../../src/kube/types.ts'
 import { loadPolicyDir } from '../../src/policy/load.ts'
 import type { ReviewedObject } from '../../src/report/posture.ts'
 
-/** The posture tests' cluster: examples/posture/cluster.yaml, the example report's input. */
-export const REPORT_CLUSTER: readonly KubeObject[] = parseAllDocuments(readFileSync(new URL('../../examples/posture/cluster.yaml', import.meta.url), 'utf8'))
+const read = (name: string): KubeObject[] => parseAllDocuments(readFileSync(new URL(`../../examples/posture/${name}`, import.meta.url), 'utf8'))
   .map((document) => document.toJS() as KubeObject)
+
+/** The example report's manifests and the NetworkPolicies netguard created (its --cluster-state). */
+export const EXAMPLE_MANIFESTS = 'examples/posture/manifests.yaml'
+export const EXAMPLE_STATE = 'examples/posture/cluster-state.yaml'
+
+export const EXAMPLE_MANIFEST_OBJECTS: readonly KubeObject[] = read('manifests.yaml')
+
+/** The posture tests' cluster: the example's manifests and cluster state together. */
+export const REPORT_CLUSTER: readonly KubeObject[] = [...EXAMPLE_MANIFEST_OBJECTS, ...read('cluster-state.yaml')]
 
 /** What the bundled policies add for the tests: an exception that waives SVC-NODEPORT in shop. */
 export const EXCEPTION_POLICY = 'apiVersion: netguard.io/v1alpha1\nkind: NetworkGuardPolicy\nspec:\n  exceptions:\n    - { name: shop-edge, rules: [SVC-NODEPORT], namespaces: [shop], reason: edge nodes }\n'
