@@ -7,6 +7,8 @@
   'use strict'
 
   const PAGE = 100
+  /** Rows of each list a printout holds (the current filter's first ones): enough, and a bound. */
+  const PRINT_ROWS = 2000
   const MATRIX_CHUNK = 200
   const STATE_ORDER = ['error', 'deny', 'warn', 'audit', 'patch', 'waived', 'pass', 'exempt']
   const STATE_TEXT = { error: 'error', deny: 'deny', warn: 'warn', audit: 'audit', patch: 'would patch', waived: 'waived', pass: 'pass', exempt: 'exempt', unchecked: 'not checked' }
@@ -60,7 +62,7 @@
     return function () { window.clearTimeout(timer); timer = window.setTimeout(fn, ms) }
   }
 
-  /** A paged table body: `show(items)` draws the first page; the pager moves through the rest. */
+  /** A paged table body: `show(items)` draws the first page; the pager moves through the rest; a printout gets every row up to PRINT_ROWS. */
   function pager (tbody, nav, status, columns, rowOf, noun) {
     let items = []
     let page = 0
@@ -85,6 +87,13 @@
       next.disabled = page >= pages - 1
       nav.hidden = pages === 1
     }
+    window.addEventListener('beforeprint', () => {
+      const rows = document.createDocumentFragment()
+      for (const item of items.slice(0, PRINT_ROWS)) rows.append(rowOf(item))
+      if (items.length > PRINT_ROWS) rows.append(el('tr', null, el('td', { colspan: String(columns), className: 'empty' }, `and ${(items.length - PRINT_ROWS).toLocaleString('en')} more ${noun}s: filter the list to print them`)))
+      if (items.length > 0) tbody.replaceChildren(rows)
+    })
+    window.addEventListener('afterprint', draw)
     return { show (list) { items = list; page = 0; draw() } }
   }
 
