@@ -39,6 +39,7 @@ export const FLOORS: readonly Floor[] = [
   { part: 'src/cluster/', lines: 97.5, branches: 87 },
   { part: 'src/kube/', lines: 98, branches: 85 },
   { part: 'src/reconciler/', lines: 98.5, branches: 83 },
+  { part: 'src/report/', lines: 99.5, branches: 80, everyFile: true },
   { part: 'src/tls/', lines: 99, branches: 93 },
   { part: 'src/cluster-services.ts', lines: 99, branches: 91 },
   { part: 'src/server.ts', lines: 90.8, branches: 94.8 },

@@ -1,6 +1,6 @@
 import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
 import type { Category, Rule, Severity } from '../engine/rule.ts'
-import { reviewAdmission } from '../engine/review.ts'
+import { reviewAdmission, type Review } from '../engine/review.ts'
 import { subjectOf } from '../engine/subject.ts'
 import type { Action, Change, ClusterView, MutationAction, RuleResult, UserInfo, Violation } from '../engine/types.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
@@ -48,6 +48,9 @@ export interface AuditedObject {
   /** What the mutating rules would change. */
   readonly changes: readonly Change[]
   readonly outcomes: readonly RuleOutcome[]
+  /** The object as listed, and every rule's result (the posture report reads both). */
+  readonly object: KubeObject
+  readonly review: Review
 }
 
 /**
@@ -63,13 +66,14 @@ export function auditObjects (objects: readonly KubeObject[], policy: CompiledPo
 function auditObject (object: KubeObject, policy: CompiledPolicy, cluster: ClusterView, now: Date, configured: ConfiguredRules): AuditedObject {
   const metadata = object.metadata ?? {}
   const ref: ObjectRef = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', namespace: metadata.namespace, name: metadata.name ?? '', uid: metadata.uid }
-  const { decision, exemption, rules } = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
+  const review = reviewAdmission(subjectOf(object, { user: AUDIT_USER, now, cluster }), policy, 'enforce')
+  const { decision, exemption, rules } = review
   // No results for what the policy exempts: as with Kyverno's and Gatekeeper's excluded
   // namespaces, the platform's own objects would fill a report per namespace with skips.
-  if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [] }
+  if (exemption !== undefined) return { ref, verdict: 'exempt', violations: [], changes: [], outcomes: [], object, review }
   const verdict = !decision.allowed ? 'deny' : decision.violations.length > 0 || decision.changes.length > 0 ? 'warn' : 'allow'
   const outcomes = rules.flatMap((result) => outcomesOf(result, configuredRule(configured, result.ruleId), policy.exceptions))
-  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes }
+  return { ref, verdict, violations: decision.violations, changes: decision.changes, outcomes, object, review }
 }
 
 type Configured = ConfiguredRule<Rule, Action | MutationAction>

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { snapshotCluster } from '../cluster/snapshot.ts'
 import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
-import { findClusterConfig } from '../kube/cluster-config.ts'
+import { describeClusterConfig, findClusterConfig } from '../kube/cluster-config.ts'
 import { isKubeError, openKubePort, type KubePort } from '../kube/port.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { loadPolicyDir } from '../policy/load.ts'
@@ -14,6 +14,7 @@ import { auditObjects, renderJson, renderText, summarise } from './audit-report.
 import { EXIT_OPTIONS, exitUsage, exitCodeFor, exitPolicy } from './exit-policy.ts'
 import { EXIT, type CliIO } from './io.ts'
 import { DEFAULT_MAX_RESULTS, DEFAULT_REPORT_API, policyReports, renderReports, REPORT_APIS, REPORT_NAME, type ReportApi } from './policy-report.ts'
+import { auditPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags, writePosture } from './posture-output.ts'
 
 const USAGE = `usage: netguard audit [options]
 
@@ -26,7 +27,7 @@ policy or cluster access. A scheduled audit reports with --exit-zero, so that a 
 options:
       --kubeconfig FILE   the cluster (default: $KUBECONFIG, ~/.kube/config, else the pod's service account)
       --policies DIR      policy directory (default: the bundled policies/)
-  -o, --output FORMAT     text, json or policyreport (reports as YAML) (default: text)
+  -o, --output FORMAT     text, json, policyreport (reports as YAML) or html (a self-contained posture report) (default: text)
       --write             create or update the reports in the cluster, delete netguard's stale ones
       --report-api API    the reports' API: wgpolicyk8s.io/v1alpha2 (PolicyReport, ClusterPolicyReport)
                           or openreports.io/v1alpha1 (Report, ClusterReport) (default: ${DEFAULT_REPORT_API})
@@ -34,9 +35,10 @@ options:
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
 ${exitUsage(26)}
+${POSTURE_USAGE}
   -h, --help              show this help`
 
-const OUTPUTS = ['text', 'json', 'policyreport'] as const
+const OUTPUTS = ['text', 'json', 'policyreport', 'html'] as const
 type Output = typeof OUTPUTS[number]
 
 export async function auditCommand (args: readonly string[], io: CliIO): Promise<number> {
@@ -56,6 +58,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
         ...EXIT_OPTIONS,
+        ...POSTURE_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -79,6 +82,8 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
   if (chunkSize === undefined) return usageError(io, `--chunk-size must be a positive integer, got "${values['chunk-size']}"`)
 
+  const posture = await postureFlags(values, output)
+  if (typeof posture === 'string') return usageError(io, posture)
   const source = findClusterConfig({ kubeconfig: values.kubeconfig, env: io.env, home: io.env.HOME ?? homedir(), exists: existsSync })
   if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
   try {
@@ -91,7 +96,10 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
     const reports = output === 'policyreport' || values.write ? policyReports(audited, now, { api, maxResults }) : []
     if (output === 'text') io.stdout.write(renderText(summary, audited))
     else if (output === 'json') io.stdout.write(renderJson(summary, audited))
-    else io.stdout.write(renderReports(reports))
+    else if (output === 'html') {
+      const failed = await writePosture(io, 'audit', auditPostureHtml(audited, summary, { source: describeClusterConfig(source), now, policy }, posture), posture)
+      if (failed !== undefined) return failed
+    } else io.stdout.write(renderReports(reports))
     if (values.write) {
       const applied = await applyReports(port, api, reports)
       io.stderr.write(`netguard audit: ${REPORT_APIS[api].namespaced.kind}s ${applied.created} created, ${applied.updated} updated, ${applied.deleted} deleted\n`)

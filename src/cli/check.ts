@@ -15,6 +15,7 @@ import { EXIT, readAll, type CliIO } from './io.ts'
 import { formatManifestProblem, readManifests, type FileCache, type Manifest, type ManifestProblem, type ManifestSet, type Position, type SkippedInput } from './manifests.ts'
 import type { CheckedObject, Verdict } from './report.ts'
 import { unknownFieldResult } from './schema-check.ts'
+import { checkPostureHtml, POSTURE_OPTIONS, POSTURE_USAGE, postureFlags, writePosture } from './posture-output.ts'
 import { packageVersion } from './version.ts'
 
 const USAGE = `usage: netguard check -f FILE|DIR|- [-f ...] [options]
@@ -32,7 +33,7 @@ options:
                             an object in both is an UPDATE, one only here a DELETE
       --policies DIR        policy directory (default: the bundled policies/)
       --mode MODE           enforce or audit (default: NETGUARD_MODE, else the policy's spec.mode)
-  -o, --output FORMAT       ${Object.keys(REPORT_FORMATS).join(', ')} (default: text)
+  -o, --output FORMAT       ${Object.keys(REPORT_FORMATS).join(', ')} or html (a self-contained posture report) (default: text)
   -q, --quiet               text output: leave out objects with nothing to report
   -n, --namespace NS        namespace of objects that name none (default: default)
       --user NAME           user the requests are made as (default: netguard-check)
@@ -40,6 +41,7 @@ options:
       --cluster-state PATH  objects that already exist in the cluster (file, directory or -; repeatable)
       --show-detail         show admin-only details (which object elsewhere holds a host or range)
 ${exitUsage(28)}
+${POSTURE_USAGE}
   -h, --help                show this help`
 
 /** How each manifest is reviewed: who asks, where, against what, in which mode. */
@@ -95,6 +97,8 @@ export function checkInput (input: ReviewedInput, policy: CompiledPolicy, mode: 
     ...(verdict === 'skip' ? { skipReason: skipReason(subject, review.rules, policy) } : {}),
     decision,
     rules,
+    object: subject.object ?? subject.oldObject ?? {},
+    review,
     source: input.source,
     position: input.position
   }
@@ -193,6 +197,7 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
       options: {
         ...POLICY_OPTIONS,
         ...EXIT_OPTIONS,
+        ...POSTURE_OPTIONS,
         filename: { type: 'string', short: 'f', multiple: true },
         old: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o', default: 'text' },
@@ -214,7 +219,7 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   const files = parsed.filename ?? []
   if (files.length === 0) return usageError(io, 'no manifests given: use -f FILE|DIR|-')
   const output = parsed.output
-  if (!isReportFormat(output)) return usageError(io, `--output must be one of ${Object.keys(REPORT_FORMATS).join(', ')}, got "${output}"`)
+  if (output !== 'html' && !isReportFormat(output)) return usageError(io, `--output must be one of ${[...Object.keys(REPORT_FORMATS), 'html'].join(', ')}, got "${output}"`)
   const exit = exitPolicy(parsed)
   if (typeof exit === 'object') return usageError(io, exit.problem)
   let config: Config
@@ -225,6 +230,8 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
     return usageError(io, (error as Error).message)
   }
   const mode = config.mode
+  const posture = await postureFlags(parsed, output)
+  if (typeof posture === 'string') return usageError(io, posture)
   const stateFiles = parsed['cluster-state']
   const oldFiles = parsed.old
   if ([...files, ...stateFiles ?? [], ...oldFiles ?? []].filter((path) => path === '-').length > 1) return usageError(io, 'standard input (-) can be read only once')
@@ -245,10 +252,11 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   const oldSet = oldFiles === undefined ? undefined : await readManifests(oldFiles, readStdin, cache)
   const old = oldSet === undefined ? undefined : clusterObjects(oldSet, 'a previous version')
   const namespace = parsed.namespace
+  const now = new Date()
   const options: CheckOptions = {
     namespace,
     user: { username: parsed.user, groups: [AUTHENTICATED, ...parsed.group.filter((group) => group !== AUTHENTICATED)] },
-    now: new Date(),
+    now,
     ...(mode === undefined ? {} : { mode }),
     ...(state === undefined ? {} : { cluster: staticClusterView(state.manifests.map(({ object }) => withNamespace(object, namespace))) })
   }
@@ -268,7 +276,11 @@ export async function checkCommand (args: readonly string[], io: CliIO): Promise
   const objects = inputs.map((reviewed) => checkInput(reviewed, policy, mode))
   const skipped = uniqueSkipped([...input.skipped, ...old?.skipped ?? [], ...state?.skipped ?? []])
   const report = { mode: mode ?? policy.mode, objects, skipped, version: packageVersion(), showDetail: parsed['show-detail'] }
-  io.stdout.write(REPORT_FORMATS[output](report, { quiet: parsed.quiet }))
+  if (output === 'html') {
+    const known = state?.manifests.map(({ object }) => withNamespace(object, namespace))
+    const failed = await writePosture(io, 'check', checkPostureHtml(objects, { files, now, policy, mode: report.mode, known }, posture), posture)
+    if (failed !== undefined) return failed
+  } else io.stdout.write(REPORT_FORMATS[output](report, { quiet: parsed.quiet }))
   return exitCodeFor(objects.map((object) => object.verdict), exit)
 }
 

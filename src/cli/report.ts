@@ -1,6 +1,8 @@
 import type { Decision } from '../engine/decide.ts'
 import { parseFieldPath } from '../engine/field-path.ts'
+import type { Review } from '../engine/review.ts'
 import type { Change, Mode, Operation, RuleResult, RuleStatus, Violation } from '../engine/types.ts'
+import type { KubeObject } from '../kube/types.ts'
 import type { ManifestSource, Position, SkippedInput } from './manifests.ts'
 
 // The model every output format of `netguard check` renders (src/cli/formats/): the per-rule
@@ -29,6 +31,10 @@ export interface CheckedObject {
   readonly decision: Decision
   /** One result per rule: the manifest's own checks (SCHEMA-UNKNOWN-FIELD) first, then the review's. */
   readonly rules: readonly RuleResult[]
+  /** The object as the manifest writes it (before any patch), for the posture report. */
+  readonly object: KubeObject
+  /** The review itself, for the posture report (its results without the manifest's own checks). */
+  readonly review: Review
   readonly source: ManifestSource
   /** Where a field path (`spec.ports[0].nodePort`) is written in the source. */
   position (steps: readonly (string | number)[]): Position

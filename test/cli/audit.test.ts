@@ -229,7 +229,7 @@ t.test('usage and access errors exit 2', async (t) => {
   const none = await audit([], { HOME: t.testdir() })
   t.equal(none.code, 2)
   t.equal(none.stderr, 'netguard audit: no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod\n')
-  t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, got "yaml"/)
+  t.match((await audit(['--output', 'yaml'])).stderr, /--output must be one of text, json, policyreport, html, got "yaml"/)
   t.match((await audit(['--report-api', 'wgpolicyk8s.io/v1beta1'])).stderr, /--report-api must be one of wgpolicyk8s\.io\/v1alpha2, openreports\.io\/v1alpha1, got "wgpolicyk8s\.io\/v1beta1"/)
   t.match((await audit(['--pushgateway', 'pushgateway:9091'])).stderr, /--pushgateway must be an http or https URL, got "pushgateway:9091"/)
   t.match((await audit(['--max-results', '0'])).stderr, /--max-results must be a positive integer/)

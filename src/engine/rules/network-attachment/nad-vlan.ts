@@ -89,7 +89,7 @@ function checkTrunk (value: unknown, path: string, allowances: readonly Allowanc
  * `<parent>.<id>` (`eth1.50`, `bond0.100`): attaching to it tags the pod's traffic as surely as a
  * `vlan` field, and an interface allow-list like `eth1*` would let it through unnoticed.
  */
-function dottedVlan (name: string): { readonly parent: string, readonly id: number } | undefined {
+export function dottedVlan (name: string): { readonly parent: string, readonly id: number } | undefined {
   const match = /^(.+)\.(\d{1,4})$/.exec(name)
   const id = match === null ? undefined : Number(match[2])
   return match === null || !isVlanId(id) ? undefined : { parent: match[1]!, id }
