@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from './engine/types.ts'
 import { UsageError } from './errors.ts'
 import { findClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './kube/rate-limiter.ts'
 
 /**
  * The package root: one level above this file both in `src/` (tsx, tests) and in `dist/`
@@ -45,6 +46,11 @@ export interface Config {
   readonly cluster: ClusterConfigSource | undefined
   /** This replica's name in the leader Lease: POD_NAME. @default the host name */
   readonly identity: string
+  /**
+   * Client-side limit on writes to the Kubernetes API (reconciler, Lease): `--kube-api-qps` and
+   * `--kube-api-burst`, else NETGUARD_KUBE_API_QPS and NETGUARD_KUBE_API_BURST. @default { qps: 20, burst: 30 }
+   */
+  readonly kubeApiWrites: RateLimit
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -56,7 +62,14 @@ export const POLICY_OPTIONS = {
   help: { type: 'boolean', short: 'h' }
 } as const satisfies Options
 
+/** Flags of every command that writes to the Kubernetes API. */
+export const KUBE_API_OPTIONS = {
+  'kube-api-qps': { type: 'string' },
+  'kube-api-burst': { type: 'string' }
+} as const satisfies Options
+
 export const SERVE_OPTIONS = {
+  ...KUBE_API_OPTIONS,
   ...POLICY_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
@@ -96,8 +109,27 @@ export function buildConfig (values: Values, env: Env): Config {
     logLevel: oneOf('log-level', values['log-level'] ?? emptyToUndefined(env.NETGUARD_LOG_LEVEL), LOG_LEVELS) ?? 'info',
     ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard',
     cluster: findClusterConfig({ kubeconfig: values.kubeconfig === undefined ? undefined : resolve(values.kubeconfig), env, home: emptyToUndefined(env.HOME), exists: existsSync }),
-    identity: emptyToUndefined(env.POD_NAME) ?? hostname()
+    identity: emptyToUndefined(env.POD_NAME) ?? hostname(),
+    kubeApiWrites: kubeApiWriteLimit(values, env)
   })
+}
+
+/** The write rate limit from `--kube-api-qps` / `--kube-api-burst`, else the environment, else client-go's controller defaults. */
+export function kubeApiWriteLimit (values: { readonly 'kube-api-qps'?: string, readonly 'kube-api-burst'?: string }, env: Env): RateLimit {
+  const qps = values['kube-api-qps'] ?? emptyToUndefined(env.NETGUARD_KUBE_API_QPS)
+  const burst = values['kube-api-burst'] ?? emptyToUndefined(env.NETGUARD_KUBE_API_BURST)
+  return {
+    qps: qps === undefined ? DEFAULT_RATE_LIMIT.qps : positiveNumber('kube-api-qps', qps, /^\d+(\.\d+)?$/),
+    burst: burst === undefined ? DEFAULT_RATE_LIMIT.burst : positiveNumber('kube-api-burst', burst, /^\d+$/)
+  }
+}
+
+function positiveNumber (name: string, text: string, pattern: RegExp): number {
+  const value = Number(text)
+  if (!pattern.test(text) || !(value > 0)) {
+    throw new UsageError(`--${name} must be a positive ${pattern.source.includes('.') ? 'number' : 'integer'}, not "${text}"`)
+  }
+  return value
 }
 
 function oneOf<T extends string> (name: string, value: string | undefined, allowed: readonly T[]): T | undefined {

@@ -60,6 +60,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
       cluster: config.cluster,
       namespace: config.ownNamespace,
       identity: config.identity,
+      writeLimit: config.kubeApiWrites,
       tuning: options.clusterTuning
     })
     const { pair, devCaFile, certificate } = await loadCertificate(config, clock)

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { snapshotCluster } from '../cluster/snapshot.ts'
+import { KUBE_API_OPTIONS, kubeApiWriteLimit } from '../config.ts'
 import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { findClusterConfig } from '../kube/cluster-config.ts'
@@ -29,6 +30,8 @@ options:
       --write             create or update the PolicyReports in the cluster, delete netguard's stale ones
       --max-results N     results per PolicyReport before it is split (default: ${DEFAULT_MAX_RESULTS})
       --chunk-size N      objects per list request (default: 500)
+      --kube-api-qps N    --write: PolicyReport writes per second, sustained (default 20; env NETGUARD_KUBE_API_QPS)
+      --kube-api-burst N  --write: writes at once above that after a quiet spell (default 30; env NETGUARD_KUBE_API_BURST)
   -h, --help              show this help`
 
 const OUTPUTS = ['text', 'json', 'policyreport'] as const
@@ -48,6 +51,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         write: { type: 'boolean', default: false },
         'max-results': { type: 'string', default: String(DEFAULT_MAX_RESULTS) },
         'chunk-size': { type: 'string', default: '500' },
+        ...KUBE_API_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -64,12 +68,18 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
   if (chunkSize === undefined) return usageError(io, `--chunk-size must be a positive integer, got "${values['chunk-size']}"`)
+  let writeLimit
+  try {
+    writeLimit = kubeApiWriteLimit(values, io.env)
+  } catch (error) {
+    return usageError(io, (error as Error).message)
+  }
 
   const source = findClusterConfig({ kubeconfig: values.kubeconfig, env: io.env, home: io.env.HOME ?? homedir(), exists: existsSync })
   if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
   try {
     const policy = await loadPolicyDir(values.policies ?? fileURLToPath(new URL('../../policies/', import.meta.url)), { ownNamespace: io.env.NETGUARD_NAMESPACE })
-    const port = openKubePort(source)
+    const port = openKubePort(source, { writeLimit })
     const now = new Date()
     const snapshot = await snapshotCluster(port, reviewedKinds(policy), chunkSize)
     const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)
