@@ -85,7 +85,7 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     networkPolicies: caches.informer(NETWORK_POLICIES),
     policy: () => options.policyStore.current,
     mode: options.mode,
-    isLeader: () => elector.isLeader,
+    leadership: () => elector.leadership,
     observer: options.metrics
   })
   const elector = new LeaderElector({

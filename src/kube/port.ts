@@ -46,6 +46,14 @@ export interface WatchOptions {
   readonly timeoutSeconds?: number
 }
 
+export interface WriteOptions {
+  /**
+   * Looked at once the write's turn in the rate limiter has come: when it has aborted meanwhile
+   * (a leader that lost its Lease), the write is not sent and rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal
+}
+
 export interface WatchHandle {
   /** Ends the watch; `onDone` is not called after this. */
   stop (): void
@@ -63,10 +71,10 @@ export interface KubePort {
   /** The object, or undefined when it does not exist. */
   get (resource: ResourceType, name: string, namespace?: string): Promise<KubeObject | undefined>
   /** 409 AlreadyExists when it exists. */
-  create (resource: ResourceType, object: KubeObject): Promise<KubeObject>
+  create (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject>
   /** Replaces the object; 409 Conflict when `metadata.resourceVersion` is stale. */
-  replace (resource: ResourceType, object: KubeObject): Promise<KubeObject>
-  delete (resource: ResourceType, name: string, namespace?: string): Promise<void>
+  replace (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject>
+  delete (resource: ResourceType, name: string, namespace?: string, options?: WriteOptions): Promise<void>
 }
 
 /** An error answer of the API server: its HTTP status and Status reason (NotFound, Conflict, Expired...). */
@@ -180,19 +188,19 @@ class ClientNodePort implements KubePort {
     }
   }
 
-  async create (resource: ResourceType, object: KubeObject): Promise<KubeObject> {
-    return await this.request('POST', resourcePath(resource, object.metadata?.namespace), {}, object) as KubeObject
+  async create (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    return await this.request('POST', resourcePath(resource, object.metadata?.namespace), {}, object, options?.signal) as KubeObject
   }
 
-  async replace (resource: ResourceType, object: KubeObject): Promise<KubeObject> {
-    return await this.request('PUT', resourcePath(resource, object.metadata?.namespace, object.metadata?.name ?? ''), {}, object) as KubeObject
+  async replace (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    return await this.request('PUT', resourcePath(resource, object.metadata?.namespace, object.metadata?.name ?? ''), {}, object, options?.signal) as KubeObject
   }
 
-  async delete (resource: ResourceType, name: string, namespace?: string): Promise<void> {
-    await this.request('DELETE', resourcePath(resource, namespace, name))
+  async delete (resource: ResourceType, name: string, namespace?: string, options?: WriteOptions): Promise<void> {
+    await this.request('DELETE', resourcePath(resource, namespace, name), {}, undefined, options?.signal)
   }
 
-  private async request (method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<unknown> {
+  private async request (method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const url = new URL(this.server + path)
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value))
@@ -205,7 +213,10 @@ class ClientNodePort implements KubePort {
     const what = `${method} ${path}`
     const payload = body === undefined ? undefined : JSON.stringify(body)
     for (let attempt = 0; ; attempt++) {
-      if (method !== 'GET') await this.writes.take()
+      if (method !== 'GET') {
+        await this.writes.take(signal)
+        signal?.throwIfAborted()
+      }
       const { status, text, retryAfterMs } = await send(url, options, payload, this.timeoutMs)
       if (retryAfterMs !== undefined && (status === 429 || status >= 500) && attempt < MAX_RETRIES_AFTER) {
         await delay(Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))

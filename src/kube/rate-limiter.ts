@@ -40,9 +40,9 @@ export class TokenBucket {
     return this.tokens >= 0 ? 0 : -this.tokens * 1000 / this.limit.qps
   }
 
-  /** Waits for a token. */
-  async take (): Promise<void> {
+  /** Waits for a token, or less when `signal` aborts (the token is spent all the same). */
+  async take (signal?: AbortSignal): Promise<void> {
     const wait = this.reserve()
-    if (wait > 0) await delay(wait)
+    if (wait > 0) await delay(wait, undefined, { signal }).catch(() => {})
   }
 }

@@ -46,7 +46,14 @@ export interface StartedReplica {
 export function startReplica (
   t: TestContext,
   fake: FakeApiServer,
-  options: { identity?: string, store?: TestPolicyStore, mode?: ClusterServicesOptions['mode'], reconcile?: boolean, metrics?: ClusterServicesOptions['metrics'] } = {}
+  options: {
+    identity?: string
+    store?: TestPolicyStore
+    mode?: ClusterServicesOptions['mode']
+    reconcile?: boolean
+    metrics?: ClusterServicesOptions['metrics']
+    writeLimit?: ClusterServicesOptions['writeLimit']
+  } = {}
 ): StartedReplica {
   const identity = options.identity ?? 'replica-a'
   const logs = captureLog()
@@ -57,6 +64,7 @@ export function startReplica (
     cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir(), identity)] },
     reconcile: options.reconcile,
     metrics: options.metrics,
+    writeLimit: options.writeLimit,
     identity,
     namespace: 'netguard',
     tuning: FAST_TUNING

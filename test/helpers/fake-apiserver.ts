@@ -60,6 +60,7 @@ export class FakeApiServer {
   private readonly watchers = new Set<Watcher>()
   private readonly sockets = new Set<Socket>()
   private readonly faults: Fault[] = []
+  private readonly interceptions: { readonly match: FaultMatch, readonly run: () => void }[] = []
   private server: Server
   private port = 0
   private rv = 1000
@@ -123,7 +124,10 @@ export class FakeApiServer {
     return this.requests.filter((request) => request.method !== 'GET' && (resource === undefined || request.path.includes(`/${resource.plural}`)))
   }
 
-  /** Forgets the event history: a watch or continue token from before now gets 410 Gone. */
+  /**
+   * Forgets the event history, as etcd's compaction at the current revision: a watch or continue
+   * token from an earlier resourceVersion gets 410 Gone; one from now on is served.
+   */
   compact (): void {
     this.compactedRv = this.rv
     this.events.length = 0
@@ -144,6 +148,14 @@ export class FakeApiServer {
    */
   failNext (match: FaultMatch, status: number, times = 1, retryAfterSeconds?: number): void {
     this.faults.push({ match, status, retryAfterSeconds, remaining: times })
+  }
+
+  /**
+   * Runs `run` just before the next request matching is handled, e.g. another client's write that
+   * lands first and makes a replace stale (a genuine 409 Conflict).
+   */
+  beforeNext (match: FaultMatch, run: () => void): void {
+    this.interceptions.push({ match, run })
   }
 
   /** Cuts every open watch stream mid-way, as a load balancer or a restarted API server does. */
@@ -215,9 +227,12 @@ export class FakeApiServer {
   }
 
   private dispatch (method: string, url: URL, user: string, body: unknown, response: ServerResponse): void {
-    const fault = this.faults.find(({ match, remaining }) => remaining > 0 && (match.method === undefined || match.method === method) &&
+    const matches = (match: FaultMatch): boolean => (match.method === undefined || match.method === method) &&
       (match.path === undefined || match.path.test(url.pathname)) && (match.query === undefined || url.searchParams.has(match.query)) &&
-      (match.user === undefined || match.user === user))
+      (match.user === undefined || match.user === user)
+    const interception = this.interceptions.findIndex(({ match }) => matches(match))
+    if (interception >= 0) this.interceptions.splice(interception, 1)[0]?.run()
+    const fault = this.faults.find(({ match, remaining }) => remaining > 0 && matches(match))
     if (fault !== undefined) {
       fault.remaining--
       if (fault.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(fault.retryAfterSeconds))
@@ -257,7 +272,7 @@ export class FakeApiServer {
     const token = query.get('continue')
     if (token !== null && token !== '') {
       const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv: number, after: string }
-      if (decoded.rv <= this.compactedRv) {
+      if (decoded.rv < this.compactedRv) {
         status(response, 410, 'The provided continue parameter is too old to display a consistent list result.')
         return
       }

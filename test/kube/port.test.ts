@@ -33,6 +33,7 @@ t.test('a continue token from before a compaction is 410 Gone', async (t) => {
   const { fake, port } = await setup(t)
   for (const name of ['a', 'b']) fake.put(NAMESPACES, namespace(name))
   const first = await port.list(NAMESPACES, { limit: 1 })
+  fake.put(NAMESPACES, namespace('c'))
   fake.compact()
   await t.rejects(port.list(NAMESPACES, { limit: 1, continue: first.continue }), { code: 'NG_ERR_KUBE_API', status: 410, reason: 'Expired' })
 })
@@ -116,6 +117,22 @@ t.test('writes wait for the one token bucket of the port; reads do not', async (
   t.ok(spread >= 190, `2 at once, then one every 50 ms: the sixth 200 ms after the first (was ${Math.round(spread)} ms)`)
   const reads = fake.requests.filter((request) => request.method === 'GET').map((request) => request.at)
   t.ok(Math.max(...reads) - Math.min(...reads) < 150, 'ten lists at once are not held back')
+})
+
+t.test('a write whose signal aborts while it waits for its token is never sent', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  const port = openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 5, burst: 1 } })
+  fake.put(NAMESPACES, namespace('shop'))
+  const term = new AbortController()
+  const policy = (name: string) => ({ metadata: { name, namespace: 'shop' }, spec: { podSelector: {} } })
+  await port.create(NETWORK_POLICIES, policy('first'), { signal: term.signal })
+  const waiting = port.create(NETWORK_POLICIES, policy('second'), { signal: term.signal })
+  term.abort(new Error('no longer the leader'))
+  await t.rejects(waiting, /no longer the leader/)
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  t.same(fake.list(NETWORK_POLICIES).map((object) => object.metadata?.name), ['first'])
+  t.equal(fake.writes().length, 1)
 })
 
 t.test('429 with Retry-After is retried after the delay the server asks for; without it, it is an error', async (t) => {
