@@ -68,8 +68,9 @@ async function main (): Promise<void> {
     const idle = await startNetguard({ ...common, args: tls, env: { KUBECONFIG: '' } })
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const idleRss = idle.rssMb()
+    const idlePeak = idle.peakMb()
     await idle.stop()
-    console.log(`scale: idle (no cluster) rss ${round(idleRss)} MB`)
+    console.log(`scale: idle (no cluster) rss ${round(idleRss)} MB, peak ${round(idlePeak)} MB`)
 
     const server = await startNetguard({
       ...common,
@@ -80,7 +81,7 @@ async function main (): Promise<void> {
     const syncMs = await syncTime(fake)
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const rss = server.rssMb()
-    console.log(`scale: synced ${objects} objects of ${CACHED_RESOURCES.length} kinds in ${seconds(syncMs)} s; rss ${round(rss)} MB (${round(rss - idleRss)} MB over idle)`)
+    console.log(`scale: synced ${objects} objects of ${CACHED_RESOURCES.length} kinds in ${seconds(syncMs)} s; rss ${round(rss)} MB (${round(rss - idleRss)} MB over idle), peak ${round(server.peakMb())} MB`)
 
     const reviewSeconds = Number(values['review-seconds'])
     const load = await runLoad({
@@ -96,7 +97,10 @@ async function main (): Promise<void> {
     console.log(`scale: ${load.reviews} cluster-aware reviews in ${reviewSeconds} s over 8 connections, p50 ${round(percentile(load.latencies, 0.5), 2)} ms, p99 ${round(p99, 2)} ms; rss ${round(server.rssMb())} MB`)
 
     let writesOk = true
-    if (label > 0) writesOk = await labelNamespaces(fake, label)
+    if (label > 0) {
+      writesOk = await labelNamespaces(fake, label)
+      console.log(`scale: after the writes (${label * 4} more NetworkPolicies cached) rss ${round(server.rssMb())} MB, peak ${round(server.peakMb())} MB`)
+    }
     console.log(`scale: objects ${objects}, rss ${round(rss)} MB, sync ${seconds(syncMs)} s, review p99 ${round(p99, 2)} ms`)
     if (!writesOk) process.exitCode = 1
   } finally {

@@ -21,6 +21,8 @@ export interface NetguardProcess {
   readonly port: number
   /** Resident set size now, in MB (10^6 bytes), from /proc/<pid>/status. */
   rssMb (): number
+  /** The highest resident set size so far (VmHWM), in MB: what a memory limit must allow. */
+  peakMb (): number
   stop (): Promise<void>
 }
 
@@ -58,13 +60,14 @@ export async function startNetguard (options: StartOptions): Promise<NetguardPro
   return {
     child,
     port,
-    rssMb: () => rssMb(child.pid ?? 0),
+    rssMb: () => statusMb(child.pid ?? 0, 'VmRSS'),
+    peakMb: () => statusMb(child.pid ?? 0, 'VmHWM'),
     stop: async () => await stop(child)
   }
 }
 
-function rssMb (pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+function statusMb (pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(match?.[1] ?? Number.NaN) * 1024 / 1e6
 }
 
