@@ -14,6 +14,7 @@ import { buildConfig } from '../src/config.ts'
 import { createLogger } from '../src/log.ts'
 import { startServer } from '../src/server.ts'
 import { ensureDevCertificates } from '../src/tls/dev-certs.ts'
+import { stopChild } from './lib/netguard-process.ts'
 
 type Target = 'netguard' | 'floor'
 
@@ -74,15 +75,6 @@ async function startChild (target: Target, certDir: string): Promise<{ child: Ch
     child.once('exit', (code) => reject(new Error(`${target} server exited with ${String(code)} before listening`)))
   })
   return { child, port }
-}
-
-async function stopChild (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
 }
 
 interface Measure { readonly rps: number, readonly p99: number, readonly cpuPerRequest: number }
@@ -158,7 +150,7 @@ async function main (): Promise<void> {
     console.log(`bench: throughput ratio ${round(netguard.rps / floor.rps)} p99 ratio ${round(netguard.p99 / floor.p99)} ` +
       `(netguard ${Math.round(netguard.rps)} req/s, p99 ${round(netguard.p99)} ms; floor ${Math.round(floor.rps)} req/s, p99 ${round(floor.p99)} ms)`)
   } finally {
-    await Promise.all(children.map(stopChild))
+    await Promise.all(children.map(async (child) => await stopChild(child, 5000)))
     rmSync(certDir, { recursive: true, force: true })
   }
 }

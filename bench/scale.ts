@@ -13,6 +13,7 @@ import { NAMESPACES, NETWORK_POLICIES, resourceFor } from '../src/kube/resources
 import { parseApiVersion, type KubeObject } from '../src/kube/types.ts'
 import { ensureDevCertificates } from '../src/tls/dev-certs.ts'
 import { FakeApiServer } from '../test/helpers/fake-apiserver.ts'
+import { reviewOf } from '../test/helpers/review.ts'
 import { LARGE_CLUSTER, realCluster, realRoute, realService } from '../test/helpers/real-objects.ts'
 import { percentile, runLoad, type Review } from './lib/load.ts'
 import { startNetguard, type Runtime } from './lib/netguard-process.ts'
@@ -141,27 +142,7 @@ function clusterAwareReview (sequence: number): Review {
   const object = sequence % 2 === 0
     ? realRoute(sequence * 7919, shape.namespaces, Math.ceil(shape.routes / shape.namespaces))
     : realService(sequence * Math.ceil(shape.services / shape.namespaces), shape.namespaces, Math.ceil(shape.services / shape.namespaces))
-  const { group, version } = parseApiVersion(object.apiVersion)
-  const renamed = { ...object, metadata: { ...object.metadata, name: `${object.metadata?.name ?? ''}-new`, managedFields: undefined, uid: undefined } }
-  return {
-    path: '/validate',
-    body: {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      request: {
-        uid: '',
-        kind: { group, version, kind: object.kind },
-        resource: { group, version, resource: `${(object.kind ?? '').toLowerCase()}s` },
-        name: renamed.metadata.name,
-        namespace: object.metadata?.namespace,
-        operation: 'CREATE',
-        userInfo: { username: 'alice', groups: ['system:authenticated'] },
-        object: renamed,
-        oldObject: null,
-        dryRun: false
-      }
-    }
-  }
+  return { path: '/validate', body: reviewOf({ ...object, metadata: { ...object.metadata, name: `${object.metadata?.name ?? ''}-new`, managedFields: undefined, uid: undefined } as KubeObject['metadata'] }) }
 }
 
 /**

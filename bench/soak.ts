@@ -13,6 +13,7 @@ import { NAMESPACES, resourceFor, ROUTES, SERVICES } from '../src/kube/resources
 import { parseApiVersion, type KubeObject } from '../src/kube/types.ts'
 import { ensureDevCertificates } from '../src/tls/dev-certs.ts'
 import { FakeApiServer } from '../test/helpers/fake-apiserver.ts'
+import { reviewOf } from '../test/helpers/review.ts'
 import { realCluster, realRoute, realService } from '../test/helpers/real-objects.ts'
 import { httpsJson, runLoad, servedFingerprint, type Review } from './lib/load.ts'
 import { startNetguard, type Runtime } from './lib/netguard-process.ts'
@@ -195,18 +196,10 @@ function seedCluster (fake: FakeApiServer): void {
 function reviewMix (): Review[] {
   const example = (name: string, path: Review['path'] = '/validate'): Review =>
     ({ path, body: JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8')) as Review['body'] })
-  const claim = (object: KubeObject): Review => {
-    const { group, version } = parseApiVersion(object.apiVersion)
-    const renamed = { ...object, metadata: { name: `${object.metadata?.name ?? ''}-again`, namespace: object.metadata?.namespace, annotations: object.metadata?.annotations } }
-    return {
-      path: '/validate',
-      body: {
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        request: { uid: '', kind: { group, version, kind: object.kind }, resource: { group, version, resource: `${(object.kind ?? '').toLowerCase()}s` }, name: renamed.metadata.name, namespace: object.metadata?.namespace, operation: 'CREATE', userInfo: { username: 'alice', groups: ['system:authenticated'] }, object: renamed, oldObject: null, dryRun: false }
-      }
-    }
-  }
+  const claim = (object: KubeObject): Review => ({
+    path: '/validate',
+    body: reviewOf({ ...object, metadata: { name: `${object.metadata?.name ?? ''}-again`, namespace: object.metadata?.namespace, annotations: object.metadata?.annotations } })
+  })
   return [
     example('service-clusterip-allowed'),
     claim(realRoute(3, CLUSTER.namespaces, CLUSTER.routes / CLUSTER.namespaces)),

@@ -8,7 +8,8 @@ import { connect } from 'node:tls'
 
 export interface Review {
   readonly path: '/validate' | '/mutate'
-  readonly body: { readonly request: { uid: string } & Record<string, unknown> } & Record<string, unknown>
+  /** An AdmissionReview; its request.uid is replaced by a fresh one on each send. */
+  readonly body: { readonly request: { readonly uid: string } }
 }
 
 export interface LoadOptions {

@@ -62,7 +62,7 @@ export async function startNetguard (options: StartOptions): Promise<NetguardPro
     port,
     rssMb: () => statusMb(child.pid ?? 0, 'VmRSS'),
     peakMb: () => statusMb(child.pid ?? 0, 'VmHWM'),
-    stop: async () => await stop(child)
+    stop: async () => await stopChild(child)
   }
 }
 
@@ -71,11 +71,12 @@ function statusMb (pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match?.[1] ?? Number.NaN) * 1024 / 1e6
 }
 
-async function stop (child: ChildProcess): Promise<void> {
+/** SIGTERM (netguard drains), then SIGKILL if it has not exited after `graceMs`. */
+export async function stopChild (child: ChildProcess, graceMs = 15_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
   await exited
   clearTimeout(timer)
 }
