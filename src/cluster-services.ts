@@ -57,14 +57,14 @@ export interface ClusterServices {
  * meanwhile and rules answer "unknown" as the policy says. Without a cluster configuration it
  * starts nothing, says so once, and the server runs as before.
  */
-export function startClusterServices (options: ClusterServicesOptions): ClusterServices {
+export async function startClusterServices (options: ClusterServicesOptions): Promise<ClusterServices> {
   const log = options.log.child({ module: 'cluster' })
   const source = options.cluster
   if (source === undefined) {
     log.info('no cluster configuration (no --kubeconfig, $KUBECONFIG or ~/.kube/config, not in a pod): running without cluster caches and reconciler')
     return { view: undefined, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => ({}), close: async () => {} }
   }
-  const port = openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs, writeLimit: options.writeLimit })
+  const port = await openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs, writeLimit: options.writeLimit })
   log.info({ source: describeClusterConfig(source) }, 'connecting to the cluster')
   return startWithPort(port, options, log)
 }

@@ -52,7 +52,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
   const metrics = new Metrics()
   metrics.observePolicy(() => policies.status)
   try {
-    cluster = startClusterServices({
+    cluster = await startClusterServices({
       policyStore: policies,
       mode: config.mode,
       log: logger,

@@ -79,7 +79,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
   try {
     const policy = await loadPolicyDir(values.policies ?? fileURLToPath(new URL('../../policies/', import.meta.url)), { ownNamespace: io.env.NETGUARD_NAMESPACE })
-    const port = openKubePort(source, { writeLimit })
+    const port = await openKubePort(source, { writeLimit })
     const now = new Date()
     const snapshot = await snapshotCluster(port, reviewedKinds(policy), chunkSize)
     const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)

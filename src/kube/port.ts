@@ -4,7 +4,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { setTimeout as delay } from 'node:timers/promises'
-import { KubeConfig, Watch } from '@kubernetes/client-node'
+import type { KubeConfig, Watch } from '@kubernetes/client-node'
 import { KubeApiError, KubeConfigError } from '../errors.ts'
 import { describeClusterConfig, type ClusterConfigSource } from './cluster-config.ts'
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limiter.ts'
@@ -13,6 +13,9 @@ import type { KubeObject } from './types.ts'
 
 // The only module that imports @kubernetes/client-node. Everything else talks to a KubePort, so
 // tests can point a real port at a loopback test double, and a client upgrade touches one file.
+// It loads the client when a port is opened, never at import: the client's index (KubeConfig
+// among it) brings in every generated API and model class, ~70 MB of RSS that `serve` without a
+// cluster, `check` and `review` have no use for.
 
 export interface ListOptions {
   /** One namespace; all namespaces (or a cluster-scoped kind) when undefined. */
@@ -109,7 +112,8 @@ const MAX_RETRIES_AFTER = 5
 const MAX_RETRY_AFTER_MS = 30_000
 
 /** A KubePort on client-node's KubeConfig (files, exec plugins, service account token rotation). */
-export function openKubePort (source: ClusterConfigSource, options: KubePortOptions = {}): KubePort {
+export async function openKubePort (source: ClusterConfigSource, options: KubePortOptions = {}): Promise<KubePort> {
+  const { KubeConfig, Watch } = await import('@kubernetes/client-node')
   const config = new KubeConfig()
   try {
     if (source.type === 'in-cluster') {
@@ -128,7 +132,7 @@ export function openKubePort (source: ClusterConfigSource, options: KubePortOpti
   }
   const server = config.getCurrentCluster()?.server
   if (server === undefined) throw new KubeConfigError(describeClusterConfig(source), 'no current cluster')
-  return new ClientNodePort(config, server, options.requestTimeoutMs ?? 30_000, new TokenBucket(options.writeLimit ?? DEFAULT_RATE_LIMIT))
+  return new ClientNodePort(config, new Watch(config), server, options.requestTimeoutMs ?? 30_000, new TokenBucket(options.writeLimit ?? DEFAULT_RATE_LIMIT))
 }
 
 class ClientNodePort implements KubePort {
@@ -138,11 +142,11 @@ class ClientNodePort implements KubePort {
   private readonly watcher: Watch
   private readonly writes: TokenBucket
 
-  constructor (config: KubeConfig, server: string, timeoutMs: number, writes: TokenBucket) {
+  constructor (config: KubeConfig, watcher: Watch, server: string, timeoutMs: number, writes: TokenBucket) {
     this.config = config
     this.server = server
     this.timeoutMs = timeoutMs
-    this.watcher = new Watch(config)
+    this.watcher = watcher
     this.writes = writes
   }
 

@@ -24,9 +24,9 @@ async function fakeCluster (t: TestContext): Promise<FakeApiServer> {
 }
 
 /** A Namespace informer on the fake, with every event it reports. */
-function namespaceInformer (t: TestContext, fake: FakeApiServer, pageSize = 5): { informer: Informer, events: CacheEvent[], logs: ReturnType<typeof captureLog> } {
+async function namespaceInformer (t: TestContext, fake: FakeApiServer, pageSize = 5): Promise<{ informer: Informer, events: CacheEvent[], logs: ReturnType<typeof captureLog> }> {
   const logs = captureLog()
-  const port = openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] })
+  const port = await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] })
   const informer = new Informer(port, NAMESPACES, { log: logs.log, pageSize, retry: { initialMs: 5, maxMs: 20 } })
   const events: CacheEvent[] = []
   informer.onEvent((event) => events.push(event))
@@ -57,6 +57,9 @@ t.test('API server unreachable at start: the webhook serves at once; rules that 
   await fake.stop()
   const certs = await testCertificates()
   const config = buildConfig({ port: '0', host: '127.0.0.1', cert: certs.certFile, key: certs.keyFile, kubeconfig: fake.writeKubeconfig(t.testdir()) }, {})
+  // The server loads the client library when a cluster is configured (1-2 s under tap's loader on
+  // a busy machine): that is not waiting for the cluster, so it is loaded before the clock starts.
+  await import('@kubernetes/client-node')
   const started = performance.now()
   const server = await startServer(config, capturedLogger().logger, { clusterTuning: FAST_TUNING })
   t.teardown(() => server.close())
@@ -77,7 +80,7 @@ t.test('API server unreachable at start: the webhook serves at once; rules that 
 t.test('a watch cut mid-stream resumes from the last resourceVersion: nothing lost, nothing twice, no relist', async (t) => {
   const fake = await fakeCluster(t)
   for (let index = 0; index < 20; index++) fake.put(NAMESPACES, ns(`ns-${index}`))
-  const { informer, events } = namespaceInformer(t, fake)
+  const { informer, events } = await namespaceInformer(t, fake)
   await informer.synced()
   await until('the watch', () => fake.watchCount === 1)
   const listed = lists(fake)
@@ -103,7 +106,7 @@ t.test('a watch cut mid-stream resumes from the last resourceVersion: nothing lo
 t.test('410 Gone relists without losing or duplicating objects, also when the relist itself gets 410 mid-way', async (t) => {
   const fake = await fakeCluster(t)
   for (let index = 0; index < 40; index++) fake.put(NAMESPACES, ns(`ns-${String(index).padStart(2, '0')}`))
-  const { informer, events, logs } = namespaceInformer(t, fake, 7)
+  const { informer, events, logs } = await namespaceInformer(t, fake, 7)
   await informer.synced()
   await until('the watch', () => fake.watchCount === 1)
   const before = events.length
@@ -132,7 +135,7 @@ t.test('429 with Retry-After: the list is tried again when the API server said, 
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, ns('shop'))
   fake.failNext({ method: 'GET', path: /namespaces$/ }, 429, 1, 1)
-  const { informer, logs } = namespaceInformer(t, fake)
+  const { informer, logs } = await namespaceInformer(t, fake)
   await informer.synced()
   const [refused, accepted] = fake.requests.filter((request) => request.path === '/api/v1/namespaces')
   t.equal(refused?.status, 429)
@@ -149,9 +152,9 @@ t.test('Lease lost mid-reconcile: the replica stops writing within the lease dur
   for (const name of namespaces) fake.put(NAMESPACES, isolatedNamespace(name))
   // Slow writes, so that the leader is mid-way through its work when it loses the Lease.
   const writeLimit = { qps: 40, burst: 1 }
-  const a = startReplica(t, fake, { identity: 'replica-a', writeLimit })
+  const a = await startReplica(t, fake, { identity: 'replica-a', writeLimit })
   await until('a leads', () => a.services.isLeader())
-  const b = startReplica(t, fake, { identity: 'replica-b', writeLimit })
+  const b = await startReplica(t, fake, { identity: 'replica-b', writeLimit })
   const policyWrites = () => fake.writes(NETWORK_POLICIES)
   await until('a is mid-way', () => policyWrites().length >= 8)
   // A can no longer renew (the API server refuses its Lease updates); B sees the record go stale.
@@ -175,7 +178,7 @@ t.test('a NetworkPolicy write refused with 409 is retried at once with the objec
   const fake = await fakeCluster(t)
   seedOwnNamespace(fake)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services, logs } = startReplica(t, fake)
+  const { services, logs } = await startReplica(t, fake)
   await until('the defaults', () => fake.list(NETWORK_POLICIES, 'shop').length === 4)
   const deny = fake.get(NETWORK_POLICIES, 'netguard-deny-by-default', 'shop') as KubeObject
   // Another client writes the policy just before netguard's repair lands: a genuine 409.

@@ -16,7 +16,7 @@ const FAST = { retry: { initialMs: 5, maxMs: 20 }, pageSize: 2 }
 async function setup (t: TestContext, resources?: readonly ResourceType[]): Promise<{ fake: FakeApiServer, port: KubePort, logs: ReturnType<typeof captureLog> }> {
   const fake = await FakeApiServer.start({ resources })
   t.teardown(() => fake.close())
-  return { fake, port: openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }), logs: captureLog() }
+  return { fake, port: await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }), logs: captureLog() }
 }
 
 function informer (t: TestContext, port: KubePort, resource: ResourceType, logs: ReturnType<typeof captureLog>): { informer: Informer, events: CacheEvent[] } {

@@ -43,7 +43,7 @@ export interface StartedReplica {
 }
 
 /** Starts netguard's cluster services against the fake, as replica `identity`; closed at teardown. */
-export function startReplica (
+export async function startReplica (
   t: TestContext,
   fake: FakeApiServer,
   options: {
@@ -54,10 +54,10 @@ export function startReplica (
     metrics?: ClusterServicesOptions['metrics']
     writeLimit?: ClusterServicesOptions['writeLimit']
   } = {}
-): StartedReplica {
+): Promise<StartedReplica> {
   const identity = options.identity ?? 'replica-a'
   const logs = captureLog()
-  const services = startClusterServices({
+  const services = await startClusterServices({
     policyStore: options.store ?? new TestPolicyStore(),
     mode: options.mode,
     log: logs.log,

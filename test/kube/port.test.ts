@@ -10,7 +10,7 @@ import type { TestContext } from '../helpers/tap.ts'
 async function setup (t: TestContext, resources?: readonly ResourceType[]): Promise<{ fake: FakeApiServer, port: KubePort }> {
   const fake = await FakeApiServer.start({ resources })
   t.teardown(() => fake.close())
-  return { fake, port: openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }) }
+  return { fake, port: await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }) }
 }
 
 const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
@@ -107,7 +107,7 @@ t.test('watch from a compacted resourceVersion gets an ERROR 410 event; errors e
 t.test('writes wait for the one token bucket of the port; reads do not', async (t) => {
   const fake = await FakeApiServer.start()
   t.teardown(() => fake.close())
-  const port = openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 20, burst: 2 } })
+  const port = await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 20, burst: 2 } })
   fake.put(NAMESPACES, namespace('shop'))
   await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(async (name) => await port.create(NETWORK_POLICIES, { metadata: { name, namespace: 'shop' }, spec: { podSelector: {} } })))
   await Promise.all(Array.from({ length: 10 }, async () => await port.list(NAMESPACES)))
@@ -122,7 +122,7 @@ t.test('writes wait for the one token bucket of the port; reads do not', async (
 t.test('a write whose signal aborts while it waits for its token is never sent', async (t) => {
   const fake = await FakeApiServer.start()
   t.teardown(() => fake.close())
-  const port = openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 5, burst: 1 } })
+  const port = await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 5, burst: 1 } })
   fake.put(NAMESPACES, namespace('shop'))
   const term = new AbortController()
   const policy = (name: string) => ({ metadata: { name, namespace: 'shop' }, spec: { podSelector: {} } })
@@ -168,5 +168,5 @@ t.test('findClusterConfig: --kubeconfig, $KUBECONFIG, ~/.kube/config, service ac
 })
 
 t.test('an unreadable kubeconfig is NG_ERR_KUBE_CONFIG', async (t) => {
-  t.throws(() => openKubePort({ type: 'kubeconfig', files: ['/nonexistent/kubeconfig'] }), { code: 'NG_ERR_KUBE_CONFIG' })
+  await t.rejects(openKubePort({ type: 'kubeconfig', files: ['/nonexistent/kubeconfig'] }), { code: 'NG_ERR_KUBE_CONFIG' })
 })
