@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from './engine/types.ts'
@@ -9,10 +9,18 @@ import { findClusterConfig, type ClusterConfigSource } from './kube/cluster-conf
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './kube/rate-limiter.ts'
 
 /**
- * The package root: one level above this file both in `src/` (tsx, tests) and in `dist/`
- * (the built server), so bundled policies and dev certificates are found from either.
+ * The package root: the nearest folder above this module that holds a package.json. This module
+ * is `src/config.ts` under tsx and tests, and part of the one-file `dist/cli/main.js` in the built
+ * server (see the build script), so bundled policies and dev certificates are found from either.
  */
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
+
+function packageRoot (from: string): string {
+  for (let folder = from; dirname(folder) !== folder; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder
+  }
+  throw new Error(`no package.json above ${from}: netguard's files are not where they were installed`)
+}
 
 /** Names the development serving certificate always covers; `--dns` adds to them. */
 export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local']
