@@ -68,7 +68,8 @@ export async function startNetguard (options: StartOptions): Promise<NetguardPro
   }
 }
 
-function statusMb (pid: number, field: 'VmRSS' | 'VmHWM'): number {
+/** A process's resident set size (VmRSS) or its peak (VmHWM), in MB (10^6 bytes), from /proc. */
+export function statusMb (pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(match?.[1] ?? Number.NaN) * 1024 / 1e6
 }
