@@ -4,18 +4,17 @@
 import http from 'node:http'
 import https from 'node:https'
 import { setTimeout as delay } from 'node:timers/promises'
-import type { KubeConfig, Watch } from '@kubernetes/client-node'
+import type { KubeConfig, Watch } from './client-node.ts'
 import { KubeApiError, KubeConfigError } from '../errors.ts'
 import { describeClusterConfig, type ClusterConfigSource } from './cluster-config.ts'
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limiter.ts'
 import { apiVersionOf, resourcePath, type ResourceType } from './resources.ts'
 import type { KubeObject } from './types.ts'
 
-// The only module that imports @kubernetes/client-node. Everything else talks to a KubePort, so
-// tests can point a real port at a loopback test double, and a client upgrade touches one file.
-// It loads the client when a port is opened, never at import: the client's index (KubeConfig
-// among it) brings in every generated API and model class, ~70 MB of RSS that `serve` without a
-// cluster, `check` and `review` have no use for.
+// The only module that uses @kubernetes/client-node (through client-node.ts). Everything else talks
+// to a KubePort, so tests can point a real port at a loopback test double, and a client upgrade
+// touches one file. It loads the client when a port is opened, never at import: `serve` without a
+// cluster, `check` and `review` have no use for it.
 
 export interface ListOptions {
   /** One namespace; all namespaces (or a cluster-scoped kind) when undefined. */
@@ -113,7 +112,7 @@ const MAX_RETRY_AFTER_MS = 30_000
 
 /** A KubePort on client-node's KubeConfig (files, exec plugins, service account token rotation). */
 export async function openKubePort (source: ClusterConfigSource, options: KubePortOptions = {}): Promise<KubePort> {
-  const { KubeConfig, Watch } = await import('@kubernetes/client-node')
+  const { KubeConfig, Watch } = await import('./client-node.ts')
   const config = new KubeConfig()
   try {
     if (source.type === 'in-cluster') {

@@ -59,7 +59,7 @@ t.test('API server unreachable at start: the webhook serves at once; rules that 
   const config = buildConfig({ port: '0', host: '127.0.0.1', cert: certs.certFile, key: certs.keyFile, kubeconfig: fake.writeKubeconfig(t.testdir()) }, {})
   // The server loads the client library when a cluster is configured (1-2 s under tap's loader on
   // a busy machine): that is not waiting for the cluster, so it is loaded before the clock starts.
-  await import('@kubernetes/client-node')
+  await import('../../src/kube/client-node.ts')
   const started = performance.now()
   const server = await startServer(config, capturedLogger().logger, { clusterTuning: FAST_TUNING })
   t.teardown(() => server.close())
