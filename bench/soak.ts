@@ -62,6 +62,14 @@ const CHURN_MS = 1_000
 /** Answers the soak injects (410 also comes by itself, as a watch event, after each compaction). */
 const INJECTED = new Set([410, 429, 500])
 
+/** How long each end of the run is sampled for the RSS comparison. */
+const RSS_WINDOW_MS = 5_000
+
+function medianMb (samples: readonly { mb: number }[]): number {
+  const sorted = samples.map(({ mb }) => mb).sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
 export async function runSoak (options: SoakOptions): Promise<SoakResult> {
   const print = options.print ?? ((line: string) => console.log(line))
   const durationMs = options.durationS * 1000
@@ -135,12 +143,16 @@ export async function runSoak (options: SoakOptions): Promise<SoakResult> {
       fake.put(ROUTES, { ...realRoute(churn % CLUSTER.routes, CLUSTER.namespaces, CLUSTER.routes / CLUSTER.namespaces), metadata: { ...realRoute(churn % CLUSTER.routes, CLUSTER.namespaces, CLUSTER.routes / CLUSTER.namespaces).metadata, labels: { churn: String(churn) } } })
     })
 
-    let rssStartMb = Number.NaN
-    timers.push(setTimeout(() => { rssStartMb = server.rssMb() }, warmupMs))
+    // RSS once a second: a heap under load is a sawtooth (133 to 160 MB and back within 20 s, here),
+    // so one reading at each end would compare a peak with a trough. Each end is the median of
+    // its RSS_WINDOW_MS: the first after the warm-up, the last of the run.
+    const rss: { at: number, mb: number }[] = []
+    timers.push(setInterval(() => rss.push({ at: elapsed(), mb: server.rssMb() }), 1000))
     const reviews = reviewMix()
     const load = await runLoad({ port: server.port, ca: certs.ca, connections: options.connections ?? 8, next: (sequence) => reviews[sequence % reviews.length] as Review, until: end })
     for (const timer of timers) clearTimeout(timer)
-    const rssEndMb = server.rssMb()
+    const rssStartMb = medianMb(rss.filter(({ at }) => at >= warmupMs && at < warmupMs + RSS_WINDOW_MS))
+    const rssEndMb = medianMb(rss.filter(({ at }) => at > durationMs - RSS_WINDOW_MS))
     const ready = (await httpsJson(server.port, '/readyz', certs.ca)).body as { policy: { reloads: number, failedReloads: number } }
     await server.stop()
 
