@@ -16,9 +16,10 @@ export default [
   ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'node_modules/**'] }),
   erasableSyntaxOnly.configs.recommended,
   {
-    // One module talks to the Kubernetes client library; everything else uses its KubePort.
+    // One module talks to the Kubernetes client library (port.ts, through client-node.ts, which names the
+    // two classes the bundle keeps); everything else uses its KubePort.
     files: ['src/**', 'test/**'],
-    ignores: ['src/kube/port.ts'],
+    ignores: ['src/kube/port.ts', 'src/kube/client-node.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [kubeClient] }]
     }

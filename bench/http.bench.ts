@@ -2,7 +2,7 @@
 // that parses the same body and answers a fixed allow. Same load generator, concurrency,
 // keep-alive HTTPS and duration; 127.0.0.1 only. Each server runs in its own child process so
 // that the load generator does not share its event loop. `npm run bench`.
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -14,6 +14,7 @@ import { buildConfig } from '../src/config.ts'
 import { createLogger } from '../src/log.ts'
 import { startServer } from '../src/server.ts'
 import { ensureDevCertificates } from '../src/tls/dev-certs.ts'
+import { startNetguard, statusMb, stopChild } from './lib/netguard-process.ts'
 
 type Target = 'netguard' | 'floor'
 
@@ -27,6 +28,46 @@ const ROUNDS = 6
 const TARGETS: readonly Target[] = ['floor', 'netguard']
 
 const REVIEW = readFileSync(new URL('../examples/reviews/service-clusterip-allowed.json', import.meta.url), 'utf8')
+
+/** How long both servers sit idle before their RSS is read: startup garbage is not idle memory. */
+const IDLE_S = 5
+
+/**
+ * The floor for memory: Fastify 5 over TLS with one route, on the same Node. Plain `node` (no tsx
+ * loader, which would add its own memory), as netguard's built server runs.
+ */
+const BARE_FASTIFY = `
+import Fastify from 'fastify'
+import { readFileSync } from 'node:fs'
+const app = Fastify({ https: { cert: readFileSync(process.argv[1]), key: readFileSync(process.argv[2]), minVersion: 'TLSv1.2' } })
+app.post('/validate', async () => ({ allowed: true }))
+await app.listen({ port: 0, host: '127.0.0.1' })
+console.log('listening')`
+
+/**
+ * Idle RSS of netguard as `npm start` runs it (the built server, bundled policies, no cluster)
+ * next to the bare Fastify server, each alone in its process, read from /proc after IDLE_S.
+ */
+async function idleMemory (certDir: string, caPem: string): Promise<{ netguard: number, fastify: number }> {
+  const certFile = join(certDir, 'tls.crt')
+  const keyFile = join(certDir, 'tls.key')
+  // HOME without ~/.kube/config and no KUBECONFIG: the cluster caches stay off, as in a plain npm start.
+  const netguard = await startNetguard({
+    runtime: 'dist', ca: caPem, logFile: join(certDir, 'netguard.log'), args: ['--cert', certFile, '--key', keyFile, '--log-level', 'warn'], env: { HOME: certDir }
+  })
+  const fastify = spawn(process.execPath, ['--input-type=module', '-e', BARE_FASTIFY, certFile, keyFile], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      fastify.stdout.once('data', () => resolve())
+      fastify.once('exit', (code) => reject(new Error(`the bare Fastify server exited with ${String(code)}`)))
+    })
+    await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000))
+    return { netguard: netguard.rssMb(), fastify: statusMb(fastify.pid ?? 0, 'VmRSS') }
+  } finally {
+    await netguard.stop()
+    await stopChild(fastify, 5000)
+  }
+}
 
 /** Child side: start one server on 127.0.0.1:0 and report its port. */
 async function serveChild (target: Target, certDir: string): Promise<void> {
@@ -76,15 +117,6 @@ async function startChild (target: Target, certDir: string): Promise<{ child: Ch
   return { child, port }
 }
 
-async function stopChild (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
-}
-
 interface Measure { readonly rps: number, readonly p99: number, readonly cpuPerRequest: number }
 
 async function load ({ child, port }: { child: ChildProcess, port: number }, seconds: number): Promise<Measure> {
@@ -126,7 +158,10 @@ async function main (): Promise<void> {
   const children: ChildProcess[] = []
   process.once('SIGINT', () => { for (const child of children) child.kill('SIGKILL') })
   try {
-    await ensureDevCertificates(certDir, ['127.0.0.1', 'localhost'], new Date())
+    const { caPem } = await ensureDevCertificates(certDir, ['127.0.0.1', 'localhost'], new Date())
+    const idle = await idleMemory(certDir, caPem)
+    console.log(`bench: idle RSS after ${IDLE_S} s: netguard ${round(idle.netguard, 1)} MB, bare Fastify over TLS ${round(idle.fastify, 1)} MB ` +
+      `(ratio ${round(idle.netguard / idle.fastify)}, +${round(idle.netguard - idle.fastify, 1)} MB; built server, bundled policies, no cluster)`)
     const servers = {} as Record<Target, { child: ChildProcess, port: number }>
     for (const target of TARGETS) {
       servers[target] = await startChild(target, certDir)
@@ -158,7 +193,7 @@ async function main (): Promise<void> {
     console.log(`bench: throughput ratio ${round(netguard.rps / floor.rps)} p99 ratio ${round(netguard.p99 / floor.p99)} ` +
       `(netguard ${Math.round(netguard.rps)} req/s, p99 ${round(netguard.p99)} ms; floor ${Math.round(floor.rps)} req/s, p99 ${round(floor.p99)} ms)`)
   } finally {
-    await Promise.all(children.map(stopChild))
+    await Promise.all(children.map(async (child) => await stopChild(child, 5000)))
     rmSync(certDir, { recursive: true, force: true })
   }
 }

@@ -4,6 +4,7 @@ import type { CompiledPolicy } from './engine/policy.ts'
 import type { ClusterView, Mode } from './engine/types.ts'
 import { describeClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
 import { openKubePort, type KubePort } from './kube/port.ts'
+import type { RateLimit } from './kube/rate-limiter.ts'
 import { NAMESPACES, NETWORK_POLICIES } from './kube/resources.ts'
 import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from './reconciler/controller.ts'
 import { LeaderElector, type LeaderElectionOptions } from './reconciler/leader.ts'
@@ -18,6 +19,8 @@ export interface ClusterServicesOptions {
   readonly log: Logger
   /** Where the API server is (Config.cluster, from findClusterConfig); undefined: no cluster. */
   readonly cluster: ClusterConfigSource | undefined
+  /** The one rate limit on every write (reconciler, Lease). @default DEFAULT_RATE_LIMIT */
+  readonly writeLimit?: RateLimit
   /** Run the reconciler (with leader election). @default true */
   readonly reconcile?: boolean
   /** The Lease holder name (the pod name). @default the host name */
@@ -56,14 +59,14 @@ export interface ClusterServices {
  * meanwhile and rules answer "unknown" as the policy says. Without a cluster configuration it
  * starts nothing, says so once, and the server runs as before.
  */
-export function startClusterServices (options: ClusterServicesOptions): ClusterServices {
+export async function startClusterServices (options: ClusterServicesOptions): Promise<ClusterServices> {
   const log = options.log.child({ module: 'cluster' })
   const source = options.cluster
   if (source === undefined) {
     log.info('no cluster configuration (no --kubeconfig, $KUBECONFIG or ~/.kube/config, not in a pod): running without cluster caches and reconciler')
     return { view: undefined, counters: undefined, isLeader: () => false, backlog: () => 0, cacheStates: () => ({}), cacheHealth: () => ({}), close: async () => {} }
   }
-  const port = openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs })
+  const port = await openKubePort(source, { requestTimeoutMs: options.tuning?.requestTimeoutMs, writeLimit: options.writeLimit })
   log.info({ source: describeClusterConfig(source) }, 'connecting to the cluster')
   return startWithPort(port, options, log)
 }
@@ -84,7 +87,7 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     networkPolicies: caches.informer(NETWORK_POLICIES),
     policy: () => options.policyStore.current,
     mode: options.mode,
-    isLeader: () => elector.isLeader,
+    leadership: () => elector.leadership,
     observer: options.metrics
   })
   const elector = new LeaderElector({

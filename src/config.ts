@@ -1,17 +1,26 @@
 import { existsSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MODES, type Mode } from './engine/types.ts'
 import { UsageError } from './errors.ts'
 import { findClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './kube/rate-limiter.ts'
 
 /**
- * The package root: one level above this file both in `src/` (tsx, tests) and in `dist/`
- * (the built server), so bundled policies and dev certificates are found from either.
+ * The package root: the nearest folder above this module that holds a package.json. This module
+ * is `src/config.ts` under tsx and tests, and part of the one-file `dist/cli/main.js` in the built
+ * server (see the build script), so bundled policies and dev certificates are found from either.
  */
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
+
+function packageRoot (from: string): string {
+  for (let folder = from; dirname(folder) !== folder; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder
+  }
+  throw new Error(`no package.json above ${from}: netguard's files are not where they were installed`)
+}
 
 /** Names the development serving certificate always covers; `--dns` adds to them. */
 export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1', 'netguard.netguard.svc', 'netguard.netguard.svc.cluster.local']
@@ -70,6 +79,11 @@ export interface Config {
   readonly cluster: ClusterConfigSource | undefined
   /** This replica's name in the leader Lease: POD_NAME. @default the host name */
   readonly identity: string
+  /**
+   * Client-side limit on writes to the Kubernetes API (reconciler, Lease): `--kube-api-qps` and
+   * `--kube-api-burst`, else NETGUARD_KUBE_API_QPS and NETGUARD_KUBE_API_BURST. @default { qps: 20, burst: 30 }
+   */
+  readonly kubeApiWrites: RateLimit
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -81,7 +95,14 @@ export const POLICY_OPTIONS = {
   help: { type: 'boolean', short: 'h' }
 } as const satisfies Options
 
+/** Flags of every command that writes to the Kubernetes API. */
+export const KUBE_API_OPTIONS = {
+  'kube-api-qps': { type: 'string' },
+  'kube-api-burst': { type: 'string' }
+} as const satisfies Options
+
 export const SERVE_OPTIONS = {
+  ...KUBE_API_OPTIONS,
   ...POLICY_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
@@ -130,8 +151,27 @@ export function buildConfig (values: Values, env: Env): Config {
     logLevel: oneOf('log-level', values['log-level'] ?? emptyToUndefined(env.NETGUARD_LOG_LEVEL), LOG_LEVELS) ?? 'info',
     ownNamespace: emptyToUndefined(env.NETGUARD_NAMESPACE) ?? 'netguard',
     cluster: findClusterConfig({ kubeconfig: values.kubeconfig === undefined ? undefined : resolve(values.kubeconfig), env, home: emptyToUndefined(env.HOME), exists: existsSync }),
-    identity: emptyToUndefined(env.POD_NAME) ?? hostname()
+    identity: emptyToUndefined(env.POD_NAME) ?? hostname(),
+    kubeApiWrites: kubeApiWriteLimit(values, env)
   })
+}
+
+/** The write rate limit from `--kube-api-qps` / `--kube-api-burst`, else the environment, else client-go's controller defaults. */
+export function kubeApiWriteLimit (values: { readonly 'kube-api-qps'?: string, readonly 'kube-api-burst'?: string }, env: Env): RateLimit {
+  const qps = values['kube-api-qps'] ?? emptyToUndefined(env.NETGUARD_KUBE_API_QPS)
+  const burst = values['kube-api-burst'] ?? emptyToUndefined(env.NETGUARD_KUBE_API_BURST)
+  return {
+    qps: qps === undefined ? DEFAULT_RATE_LIMIT.qps : positiveNumber('kube-api-qps', qps, /^\d+(\.\d+)?$/),
+    burst: burst === undefined ? DEFAULT_RATE_LIMIT.burst : positiveNumber('kube-api-burst', burst, /^\d+$/)
+  }
+}
+
+function positiveNumber (name: string, text: string, pattern: RegExp): number {
+  const value = Number(text)
+  if (!pattern.test(text) || !(value > 0)) {
+    throw new UsageError(`--${name} must be a positive ${pattern.source.includes('.') ? 'number' : 'integer'}, not "${text}"`)
+  }
+  return value
 }
 
 function oneOf<T extends string> (name: string, value: string | undefined, allowed: readonly T[]): T | undefined {

@@ -70,7 +70,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
   metrics.observePolicy(() => policies.status)
   if (options.droppedLogLines !== undefined) metrics.observeDroppedLogLines(options.droppedLogLines)
   try {
-    cluster = startClusterServices({
+    cluster = await startClusterServices({
       policyStore: policies,
       mode: config.mode,
       log: logger,
@@ -78,6 +78,7 @@ export async function startServer (config: Config, logger: Logger, options: Star
       cluster: config.cluster,
       namespace: config.ownNamespace,
       identity: config.identity,
+      writeLimit: config.kubeApiWrites,
       tuning: options.clusterTuning
     })
     const services = cluster

@@ -10,7 +10,7 @@ import { until } from './helpers/wait.ts'
 
 t.test('without a cluster: no view, no reconciler, said once in the log', async (t) => {
   const { log, lines } = captureLog()
-  const services = startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: undefined })
+  const services = await startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: undefined })
   t.equal(services.view, undefined)
   t.equal(services.counters, undefined)
   t.equal(services.isLeader(), false)
@@ -25,7 +25,7 @@ t.test('with a kubeconfig: caches, and where they connect is logged', async (t) 
   t.teardown(() => fake.close())
   fake.put(NAMESPACES, { metadata: { name: 'shop' } })
   const { log, lines } = captureLog()
-  const services = startClusterServices({
+  const services = await startClusterServices({
     policyStore: new TestPolicyStore(), log, cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, reconcile: false, tuning: FAST_TUNING
   })
   t.teardown(() => services.close())
@@ -35,5 +35,5 @@ t.test('with a kubeconfig: caches, and where they connect is logged', async (t) 
 
 t.test('a kubeconfig that cannot be read is an error, not a silent no-cluster', async (t) => {
   const { log } = captureLog()
-  t.throws(() => startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: { type: 'kubeconfig', files: ['/nonexistent'] } }), { code: 'NG_ERR_KUBE_CONFIG' })
+  await t.rejects(startClusterServices({ policyStore: new TestPolicyStore(), log, cluster: { type: 'kubeconfig', files: ['/nonexistent'] } }), { code: 'NG_ERR_KUBE_CONFIG' })
 })

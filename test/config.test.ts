@@ -26,7 +26,8 @@ t.test('defaults: bundled policies, port 8443 on every address, dev certificates
     logLevel: 'info',
     ownNamespace: 'netguard',
     cluster: undefined,
-    identity: hostname()
+    identity: hostname(),
+    kubeApiWrites: { qps: 20, burst: 30 }
   })
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.dnsNames), 'deep-frozen')
 })
@@ -52,6 +53,12 @@ t.test('environment: NETGUARD_MODE, NETGUARD_NAMESPACE, NETGUARD_LOG_LEVEL; flag
   t.match(configOf([], { NETGUARD_MODE: '', NETGUARD_NAMESPACE: '' }), { mode: undefined, ownNamespace: 'netguard' }, 'empty means unset')
 })
 
+t.test('the write rate limit on the Kubernetes API: flags, else environment, else 20 QPS and burst 30', async (t) => {
+  t.same(configOf(['--kube-api-qps', '5', '--kube-api-burst', '10']).kubeApiWrites, { qps: 5, burst: 10 })
+  t.same(configOf([], { NETGUARD_KUBE_API_QPS: '2.5', NETGUARD_KUBE_API_BURST: '4' }).kubeApiWrites, { qps: 2.5, burst: 4 })
+  t.same(configOf(['--kube-api-qps', '50'], { NETGUARD_KUBE_API_QPS: '2', NETGUARD_KUBE_API_BURST: '' }).kubeApiWrites, { qps: 50, burst: 30 }, 'flags win; empty means unset')
+})
+
 t.test('bad values are usage errors', async (t) => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [['--mode', 'warn'], {}, /--mode must be one of enforce, audit, not "warn"/],
@@ -62,7 +69,9 @@ t.test('bad values are usage errors', async (t) => {
     [['--key', 'a.key'], {}, /--cert and --key go together/],
     [['--log-level', 'verbose'], {}, /--log-level must be one of/],
     [['--bogus'], {}, /Unknown option '--bogus'/],
-    [['--port'], {}, /argument missing/]
+    [['--port'], {}, /argument missing/],
+    [['--kube-api-qps', '0'], {}, /--kube-api-qps must be a positive number, not "0"/],
+    [[], { NETGUARD_KUBE_API_BURST: '2.5' }, /--kube-api-burst must be a positive integer, not "2.5"/]
   ]
   for (const [args, env, message] of cases) {
     t.throws(() => configOf(args, env), { code: 'NG_ERR_USAGE', message }, args.join(' '))

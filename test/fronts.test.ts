@@ -126,7 +126,7 @@ t.test('check, the webhooks and audit agree on every object of the corpus and th
   // The webhooks: informer caches over the same double, the mutating review, then the validating
   // review of the object as patched, as the API server calls them.
   const policy = await loadPolicyDir(POLICIES)
-  const caches = new ClusterCaches(openKubePort({ type: 'kubeconfig', files: [kubeconfig] }), { log: captureLog().log }, CACHED_RESOURCES)
+  const caches = new ClusterCaches(await openKubePort({ type: 'kubeconfig', files: [kubeconfig] }), { log: captureLog().log }, CACHED_RESOURCES)
   caches.start()
   t.teardown(() => caches.stop())
   await until('every cache synced', () => Object.values(caches.states()).every((state) => state !== 'unknown'), 20_000)

@@ -65,7 +65,7 @@ export interface AdmitOptions {
 export function parseReviewJson (text: string): unknown {
   if (text.trim() === '') throw new ReviewJsonError('the body is empty')
   try {
-    return secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+    return mayPoison(text) ? secureParse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) : JSON.parse(text)
   } catch (error) {
     // secure-json-parse reports both cases as a SyntaxError of its own wording.
     if (error instanceof SyntaxError && error.message.includes('forbidden prototype property')) {
@@ -73,6 +73,17 @@ export function parseReviewJson (text: string): unknown {
     }
     throw new ReviewJsonError('syntax error')
   }
+}
+
+/**
+ * Whether a body needs secure-json-parse's two regular-expression scans (and, on a hit, its walk).
+ * JSON can spell a key only literally or with \u escapes, so a body with neither `__proto__`,
+ * `constructor` nor `\u` (and no byte-order mark, which secure-json-parse strips) holds no such key,
+ * and JSON.parse alone reads it the same. That is most bodies; the scans were ~1.5 % of the
+ * server's CPU under load, the whole rule evaluation ~2 %.
+ */
+function mayPoison (text: string): boolean {
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u') || text.charCodeAt(0) === 0xfeff
 }
 
 /** Reviews one decoded body: the whole path from AdmissionReview in to AdmissionReview out. */

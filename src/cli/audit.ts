@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { snapshotCluster } from '../cluster/snapshot.ts'
+import { KUBE_API_OPTIONS, kubeApiWriteLimit } from '../config.ts'
 import { reviewedKinds } from '../engine/review.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
 import { describeClusterConfig, findClusterConfig } from '../kube/cluster-config.ts'
@@ -36,6 +37,8 @@ options:
       --chunk-size N      objects per list request (default: 500)
 ${exitUsage(26)}
 ${POSTURE_USAGE}
+      --kube-api-qps N    --write: PolicyReport writes per second, sustained (default 20; env NETGUARD_KUBE_API_QPS)
+      --kube-api-burst N  --write: writes at once above that after a quiet spell (default 30; env NETGUARD_KUBE_API_BURST)
   -h, --help              show this help`
 
 const OUTPUTS = ['text', 'json', 'policyreport', 'html'] as const
@@ -59,6 +62,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
         'chunk-size': { type: 'string', default: '500' },
         ...EXIT_OPTIONS,
         ...POSTURE_OPTIONS,
+        ...KUBE_API_OPTIONS,
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -81,6 +85,12 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   const chunkSize = positiveInteger(values['chunk-size'])
   if (maxResults === undefined) return usageError(io, `--max-results must be a positive integer, got "${values['max-results']}"`)
   if (chunkSize === undefined) return usageError(io, `--chunk-size must be a positive integer, got "${values['chunk-size']}"`)
+  let writeLimit
+  try {
+    writeLimit = kubeApiWriteLimit(values, io.env)
+  } catch (error) {
+    return usageError(io, (error as Error).message)
+  }
 
   const posture = await postureFlags(values, output)
   if (typeof posture === 'string') return usageError(io, posture)
@@ -88,7 +98,7 @@ export async function auditCommand (args: readonly string[], io: CliIO): Promise
   if (source === undefined) return failure(io, 'no cluster to audit: give --kubeconfig, set $KUBECONFIG, or run in a pod')
   try {
     const policy = await loadPolicyDir(values.policies ?? fileURLToPath(new URL('../../policies/', import.meta.url)), { ownNamespace: io.env.NETGUARD_NAMESPACE })
-    const port = openKubePort(source)
+    const port = await openKubePort(source, { writeLimit })
     const now = new Date()
     const snapshot = await snapshotCluster(port, reviewedKinds(policy), chunkSize)
     const audited = auditObjects(snapshot.objects, policy, snapshot.view, now)

@@ -25,6 +25,8 @@ const USAGE = `usage: netguard serve [options]
                         connection after its answer, before it closes the listener (default 5)
   --kubeconfig FILE     the cluster for the caches and the reconciler (default: $KUBECONFIG,
                         ~/.kube/config, else the pod's service account; none: serve without them)
+  --kube-api-qps N      writes per second to the Kubernetes API, sustained (default 20; env NETGUARD_KUBE_API_QPS)
+  --kube-api-burst N    writes at once above that after a quiet spell (default 30; env NETGUARD_KUBE_API_BURST)
 
 env NETGUARD_NAMESPACE: netguard's own namespace, always exempt, home of its leader Lease (default netguard)
 env POD_NAME: this replica's name in the leader Lease (default: the host name)`

@@ -1,9 +1,11 @@
 import type { ClusterView } from '../engine/types.ts'
 import type { KubePort } from '../kube/port.ts'
 import { RULES } from '../engine/rules/index.ts'
-import { NAMESPACES, NETWORK_POLICIES, resourceFor, ROUTES, type ResourceType } from '../kube/resources.ts'
+import { NAMESPACES, NETWORK_POLICIES, resourceFor, type ResourceType } from '../kube/resources.ts'
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import { Informer, type CacheState, type InformerOptions } from './informer.ts'
+import { ListGate } from './list-all.ts'
+import { projectionFor } from './projection.ts'
 
 /**
  * What the webhook and the reconciler read: Namespaces (labels for namespace selectors),
@@ -28,9 +30,9 @@ export class ClusterCaches implements ClusterView {
   private readonly informers = new Map<string, Informer>()
 
   constructor (port: KubePort, options: InformerOptions, resources: readonly ResourceType[] = CACHED_RESOURCES) {
+    const listGate = new ListGate(1)
     for (const resource of resources) {
-      const transform = resource === ROUTES ? withoutTlsMaterial : undefined
-      this.informers.set(kindKey(resource), new Informer(port, resource, { ...options, transform }))
+      this.informers.set(kindKey(resource), new Informer(port, resource, { listGate, ...options, transform: projectionFor(resource) }))
     }
   }
 
@@ -67,12 +69,4 @@ export class ClusterCaches implements ClusterView {
   async stop (): Promise<void> {
     await Promise.all([...this.informers.values()].map(async (informer) => await informer.stop()))
   }
-}
-
-/** Inline TLS keys and certificates of Routes stay out of netguard's memory: no rule on the cache reads them. */
-function withoutTlsMaterial (route: KubeObject): KubeObject {
-  const spec = route.spec as { tls?: Record<string, unknown> } | undefined
-  if (spec?.tls === undefined) return route
-  const { key: _key, certificate: _certificate, caCertificate: _ca, destinationCACertificate: _destination, ...tls } = spec.tls
-  return { ...route, spec: { ...spec, tls } }
 }

@@ -6,19 +6,28 @@ import { isKubeError, type KubePort, type WatchEvent, type WatchHandle } from '.
 import { apiVersionOf, type ResourceType } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts'
-import { listAll } from './list-all.ts'
+import { listAll, type ListGate } from './list-all.ts'
 
 export interface InformerOptions {
   readonly log: Logger
-  /** Objects per list page. @default 500 */
+  /**
+   * Objects per list page: each page is held whole (managedFields and all) until projected, so
+   * smaller pages keep a large cluster's sync light. @default 100
+   */
   readonly pageSize?: number
+  /** Shared by the informers of one process so that they list one at a time. @default none (no limit) */
+  readonly listGate?: ListGate
   /** Delays between retries after a failed list or watch. */
   readonly retry?: BackoffOptions
   /** The API server ends each watch after this long (it is then resumed). @default 300 */
   readonly watchTimeoutSeconds?: number
   /** How often to look again for a kind the cluster did not serve (a CRD installed later). @default 300000 */
   readonly notServedRetryMs?: number
-  /** Applied to every object before it is cached, e.g. to drop what no rule reads. */
+  /**
+   * Makes each listed or watched object into what is cached, e.g. keeps only what readers need
+   * (projectionFor). It must set apiVersion and kind (list items come without them).
+   * @default the object with apiVersion and kind, less managedFields
+   */
   readonly transform?: (object: KubeObject) => KubeObject
 }
 
@@ -132,7 +141,8 @@ export class Informer {
 
   /** Lists every page and swaps the cache; false when the kind is not served. */
   private async relist (): Promise<boolean> {
-    const listed = await listAll(this.port, this.resource, this.options.pageSize ?? 500)
+    const list = async () => await listAll(this.port, this.resource, this.options.pageSize ?? 100, (object) => this.normalise(object))
+    const listed = this.options.listGate === undefined ? await list() : await this.options.listGate.run(list, this.abort.signal)
     if (listed === undefined) {
       this.markNotServed()
       return false
@@ -221,13 +231,10 @@ export class Informer {
     this.changed({ type: 'DELETED', object })
   }
 
-  /** Swaps in a fresh list and reports what changed since the last one. */
+  /** Swaps in a fresh list (normalised objects) and reports what changed since the last one. */
   private replaceAll (items: readonly KubeObject[]): void {
     const fresh = new Map<string, KubeObject>()
-    for (const item of items) {
-      const object = this.normalise(item)
-      fresh.set(`${this.namespaceKey(object)}/${object.metadata?.name ?? ''}`, object)
-    }
+    for (const object of items) fresh.set(`${this.namespaceKey(object)}/${object.metadata?.name ?? ''}`, object)
     for (const bucket of [...this.byNamespace.values()]) {
       for (const old of [...bucket.values()]) {
         if (!fresh.has(`${this.namespaceKey(old)}/${old.metadata?.name ?? ''}`)) this.remove(old)
@@ -271,9 +278,9 @@ export class Informer {
   }
 
   private normalise (object: KubeObject): KubeObject {
+    if (this.options.transform !== undefined) return this.options.transform(object)
     const { managedFields: _managedFields, ...metadata } = (object.metadata ?? {}) as Record<string, unknown>
-    const normal = { apiVersion: apiVersionOf(this.resource), kind: this.resource.kind, ...object, metadata }
-    return this.options.transform?.(normal) ?? normal
+    return { apiVersion: apiVersionOf(this.resource), kind: this.resource.kind, ...object, metadata }
   }
 
   private namespaceKey (object: KubeObject): string {
@@ -289,6 +296,11 @@ export function errorSummary (error: unknown): { message: string, status?: numbe
   return { message: error.message, ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }) }
 }
 
+/** The API server's order (etcd keys: code units), and far cheaper than localeCompare on 30,000 objects. */
 function byNamespaceAndName (a: KubeObject, b: KubeObject): number {
-  return (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')
+  return compare(a.metadata?.namespace ?? '', b.metadata?.namespace ?? '') || compare(a.metadata?.name ?? '', b.metadata?.name ?? '')
+}
+
+function compare (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -3,14 +3,18 @@
 // request (the kinds are a fixed table here, resources.ts) and takes no per-request timeout.
 import http from 'node:http'
 import https from 'node:https'
-import { KubeConfig, Watch } from '@kubernetes/client-node'
+import { setTimeout as delay } from 'node:timers/promises'
+import type { KubeConfig, Watch } from './client-node.ts'
 import { KubeApiError, KubeConfigError } from '../errors.ts'
 import { describeClusterConfig, type ClusterConfigSource } from './cluster-config.ts'
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limiter.ts'
 import { apiVersionOf, resourcePath, type ResourceType } from './resources.ts'
 import type { KubeObject } from './types.ts'
 
-// The only module that imports @kubernetes/client-node. Everything else talks to a KubePort, so
-// tests can point a real port at a loopback test double, and a client upgrade touches one file.
+// The only module that uses @kubernetes/client-node (through client-node.ts). Everything else talks
+// to a KubePort, so tests can point a real port at a loopback test double, and a client upgrade
+// touches one file. It loads the client when a port is opened, never at import: `serve` without a
+// cluster, `check` and `review` have no use for it.
 
 export interface ListOptions {
   /** One namespace; all namespaces (or a cluster-scoped kind) when undefined. */
@@ -44,6 +48,14 @@ export interface WatchOptions {
   readonly timeoutSeconds?: number
 }
 
+export interface WriteOptions {
+  /**
+   * Looked at once the write's turn in the rate limiter has come: when it has aborted meanwhile
+   * (a leader that lost its Lease), the write is not sent and rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal
+}
+
 export interface WatchHandle {
   /** Ends the watch; `onDone` is not called after this. */
   stop (): void
@@ -61,10 +73,10 @@ export interface KubePort {
   /** The object, or undefined when it does not exist. */
   get (resource: ResourceType, name: string, namespace?: string): Promise<KubeObject | undefined>
   /** 409 AlreadyExists when it exists. */
-  create (resource: ResourceType, object: KubeObject): Promise<KubeObject>
+  create (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject>
   /** Replaces the object; 409 Conflict when `metadata.resourceVersion` is stale. */
-  replace (resource: ResourceType, object: KubeObject): Promise<KubeObject>
-  delete (resource: ResourceType, name: string, namespace?: string): Promise<void>
+  replace (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject>
+  delete (resource: ResourceType, name: string, namespace?: string, options?: WriteOptions): Promise<void>
 }
 
 /** An error answer of the API server: its HTTP status and Status reason (NotFound, Conflict, Expired...). */
@@ -86,10 +98,21 @@ function kubeError (what: string, status: number, reason: string, message: strin
 export interface KubePortOptions {
   /** Deadline of one non-watch request. @default 30000 */
   readonly requestTimeoutMs?: number
+  /** Every write (create, replace, delete) of this port waits for a token of one bucket. @default DEFAULT_RATE_LIMIT */
+  readonly writeLimit?: RateLimit
 }
 
+/**
+ * An answer with Retry-After (429 Too Many Requests, or a 5xx from a server shedding load) is
+ * tried again after the delay the server asks for, as client-go does, up to this many times.
+ */
+const MAX_RETRIES_AFTER = 5
+/** A Retry-After longer than this is cut short: the caller's own backoff takes over after the retries. */
+const MAX_RETRY_AFTER_MS = 30_000
+
 /** A KubePort on client-node's KubeConfig (files, exec plugins, service account token rotation). */
-export function openKubePort (source: ClusterConfigSource, options: KubePortOptions = {}): KubePort {
+export async function openKubePort (source: ClusterConfigSource, options: KubePortOptions = {}): Promise<KubePort> {
+  const { KubeConfig, Watch } = await import('./client-node.ts')
   const config = new KubeConfig()
   try {
     if (source.type === 'in-cluster') {
@@ -108,7 +131,7 @@ export function openKubePort (source: ClusterConfigSource, options: KubePortOpti
   }
   const server = config.getCurrentCluster()?.server
   if (server === undefined) throw new KubeConfigError(describeClusterConfig(source), 'no current cluster')
-  return new ClientNodePort(config, server, options.requestTimeoutMs ?? 30_000)
+  return new ClientNodePort(config, new Watch(config), server, options.requestTimeoutMs ?? 30_000, new TokenBucket(options.writeLimit ?? DEFAULT_RATE_LIMIT))
 }
 
 class ClientNodePort implements KubePort {
@@ -116,12 +139,14 @@ class ClientNodePort implements KubePort {
   private readonly server: string
   private readonly timeoutMs: number
   private readonly watcher: Watch
+  private readonly writes: TokenBucket
 
-  constructor (config: KubeConfig, server: string, timeoutMs: number) {
+  constructor (config: KubeConfig, watcher: Watch, server: string, timeoutMs: number, writes: TokenBucket) {
     this.config = config
     this.server = server
     this.timeoutMs = timeoutMs
-    this.watcher = new Watch(config)
+    this.watcher = watcher
+    this.writes = writes
   }
 
   async list (resource: ResourceType, options: ListOptions = {}): Promise<ListPage> {
@@ -166,19 +191,19 @@ class ClientNodePort implements KubePort {
     }
   }
 
-  async create (resource: ResourceType, object: KubeObject): Promise<KubeObject> {
-    return await this.request('POST', resourcePath(resource, object.metadata?.namespace), {}, object) as KubeObject
+  async create (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    return await this.request('POST', resourcePath(resource, object.metadata?.namespace), {}, object, options?.signal) as KubeObject
   }
 
-  async replace (resource: ResourceType, object: KubeObject): Promise<KubeObject> {
-    return await this.request('PUT', resourcePath(resource, object.metadata?.namespace, object.metadata?.name ?? ''), {}, object) as KubeObject
+  async replace (resource: ResourceType, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    return await this.request('PUT', resourcePath(resource, object.metadata?.namespace, object.metadata?.name ?? ''), {}, object, options?.signal) as KubeObject
   }
 
-  async delete (resource: ResourceType, name: string, namespace?: string): Promise<void> {
-    await this.request('DELETE', resourcePath(resource, namespace, name))
+  async delete (resource: ResourceType, name: string, namespace?: string, options?: WriteOptions): Promise<void> {
+    await this.request('DELETE', resourcePath(resource, namespace, name), {}, undefined, options?.signal)
   }
 
-  private async request (method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<unknown> {
+  private async request (method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown, signal?: AbortSignal): Promise<unknown> {
     const url = new URL(this.server + path)
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value))
@@ -189,26 +214,49 @@ class ClientNodePort implements KubePort {
     }
     await this.config.applyToHTTPSOptions(options)
     const what = `${method} ${path}`
-    const { status, text } = await send(url, options, body === undefined ? undefined : JSON.stringify(body), this.timeoutMs)
-    const parsed = parseJson(text)
-    if (status >= 200 && status < 300) return parsed
-    const statusObject = (parsed ?? {}) as { reason?: string, message?: string }
-    throw kubeError(what, status, statusObject.reason ?? http.STATUS_CODES[status] ?? 'Unknown', statusObject.message ?? text.slice(0, 200))
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    for (let attempt = 0; ; attempt++) {
+      if (method !== 'GET') {
+        await this.writes.take(signal)
+        signal?.throwIfAborted()
+      }
+      const { status, text, retryAfterMs } = await send(url, options, payload, this.timeoutMs)
+      if (retryAfterMs !== undefined && (status === 429 || status >= 500) && attempt < MAX_RETRIES_AFTER) {
+        await delay(Math.min(retryAfterMs, MAX_RETRY_AFTER_MS))
+        continue
+      }
+      const parsed = parseJson(text)
+      if (status >= 200 && status < 300) return parsed
+      const statusObject = (parsed ?? {}) as { reason?: string, message?: string }
+      throw kubeError(what, status, statusObject.reason ?? http.STATUS_CODES[status] ?? 'Unknown', statusObject.message ?? text.slice(0, 200))
+    }
   }
 }
 
-function send (url: URL, options: https.RequestOptions, body: string | undefined, timeoutMs: number): Promise<{ status: number, text: string }> {
+function send (url: URL, options: https.RequestOptions, body: string | undefined, timeoutMs: number): Promise<{ status: number, text: string, retryAfterMs: number | undefined }> {
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'http:' ? http : https).request(url, options, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      response.on('end', () => resolve({
+        status: response.statusCode ?? 0,
+        text: Buffer.concat(chunks).toString('utf8'),
+        retryAfterMs: retryAfter(response.headers['retry-after'])
+      }))
       response.on('error', reject)
     })
     request.setTimeout(timeoutMs, () => request.destroy(new Error(`${options.method ?? 'GET'} ${url.pathname} timed out after ${timeoutMs} ms`)))
     request.on('error', reject)
     request.end(body)
   })
+}
+
+/** Retry-After in milliseconds: whole seconds (what the API server sends) or an HTTP date. */
+function retryAfter (header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
 }
 
 function parseJson (text: string): unknown {

@@ -45,8 +45,11 @@ export interface ReconcilerOptions {
   readonly policy: () => CompiledPolicy
   /** Overrides the policy's mode (`--mode`). */
   readonly mode?: Mode
-  /** Only the leader writes (and reports drift, so replicas do not repeat each other). */
-  readonly isLeader: () => boolean
+  /**
+   * Only the leader writes (and reports drift, so replicas do not repeat each other): while this
+   * replica leads, a signal that aborts when it stops (LeaderElector.leadership); undefined otherwise.
+   */
+  readonly leadership: () => AbortSignal | undefined
   /** Per-namespace retry delays after a failure. */
   readonly retry?: BackoffOptions
   readonly workers?: number
@@ -129,10 +132,16 @@ export class Reconciler {
   }
 
   private async handle (name: string): Promise<void> {
+    const term = this.options.leadership()
     try {
-      if (await this.reconcile(name)) this.options.observer?.reconciled?.('ok')
+      if (await this.reconcile(name, term)) this.options.observer?.reconciled?.('ok')
       this.queue.forget(name)
     } catch (error) {
+      if (term?.aborted === true) {
+        // The Lease was lost mid-way: the next leader does the rest (and so does this replica if it leads again).
+        this.log.debug({ namespace: name }, 'no longer the leader; the rest of this namespace is left to the next one')
+        return
+      }
       if (isKubeError(error, 409)) {
         this.log.debug({ namespace: name }, 'write conflict (the cache was behind); retrying')
       } else {
@@ -145,8 +154,8 @@ export class Reconciler {
   }
 
   /** True when the namespace was looked at (this replica leads, the cache is current, it exists). */
-  private async reconcile (name: string): Promise<boolean> {
-    if (!this.options.isLeader() || this.awaitingCache(name)) return false
+  private async reconcile (name: string, term: AbortSignal | undefined): Promise<boolean> {
+    if (term === undefined || term.aborted || this.awaitingCache(name)) return false
     const namespace = this.options.namespaces.get(name)
     if (namespace === undefined) return false
     const policy = this.options.policy()
@@ -166,16 +175,45 @@ export class Reconciler {
       }
       return true
     }
+    const wanted = new Map(desired.map((object) => [object.metadata?.name ?? '', object]))
     for (const action of actions) {
-      const written = action.type === 'create'
-        ? await this.options.port.create(NETWORK_POLICIES, action.object)
-        : await this.options.port.replace(NETWORK_POLICIES, action.object)
-      this.expect(name, written)
-      this.counters.repairs++
-      this.options.observer?.repaired?.(action.type, 'enforce')
-      this.log.info(describe(name, action), action.type === 'create' ? 'created default NetworkPolicy' : 'restored default NetworkPolicy')
+      await this.repair(name, action.type === 'create' ? action : undefined, wanted.get(action.object.metadata?.name ?? '') as KubeObject, term)
     }
     return true
+  }
+
+  /**
+   * Brings one NetworkPolicy to `wanted`. An update starts from the object as the API server has
+   * it, not from the cache: the cache keeps only the fields netguard reads, and a replace must
+   * not drop the rest. A 409 (the object changed, or exists already: the cache was behind) is
+   * retried at once against the fresh object, a few times, then left to the queue's backoff.
+   * Every write carries the leadership `term`: once it aborts, nothing more is sent.
+   */
+  private async repair (namespace: string, create: ReconcileAction | undefined, wanted: KubeObject, term: AbortSignal): Promise<void> {
+    const { port } = this.options
+    let action = create ?? await this.freshAction(namespace, wanted)
+    for (let attempt = 1; action !== undefined; attempt++) {
+      try {
+        const written = action.type === 'create'
+          ? await port.create(NETWORK_POLICIES, action.object, { signal: term })
+          : await port.replace(NETWORK_POLICIES, action.object, { signal: term })
+        this.expect(namespace, written)
+        this.counters.repairs++
+        this.options.observer?.repaired?.(action.type, 'enforce')
+        this.log.info(describe(namespace, action), action.type === 'create' ? 'created default NetworkPolicy' : 'restored default NetworkPolicy')
+        return
+      } catch (error) {
+        if (!isKubeError(error, 409) || attempt >= CONFLICT_ATTEMPTS) throw error
+        this.log.debug({ namespace, name: wanted.metadata?.name, attempt }, 'write conflict; trying again with the object as the API server has it')
+      }
+      action = await this.freshAction(namespace, wanted)
+    }
+  }
+
+  /** What `wanted` needs against the live object: create, update (keeping its resourceVersion and every other field), or nothing. */
+  private async freshAction (namespace: string, wanted: KubeObject): Promise<ReconcileAction | undefined> {
+    const live = await this.options.port.get(NETWORK_POLICIES, wanted.metadata?.name ?? '', namespace)
+    return plan([wanted], live === undefined ? [] : [live])[0]
   }
 
   /**
@@ -206,6 +244,8 @@ export class Reconciler {
 
 /** A write whose event has not come after this long (a relist skipped it) no longer holds a namespace back. */
 const IN_FLIGHT_LIMIT_MS = 30_000
+/** Writes of one NetworkPolicy in one pass, the first included, before a conflict goes back to the queue. */
+const CONFLICT_ATTEMPTS = 3
 
 function describe (namespace: string, action: ReconcileAction): Record<string, unknown> {
   return {

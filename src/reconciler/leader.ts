@@ -48,6 +48,7 @@ export class LeaderElector {
   private readonly name: string
   private readonly abort = new AbortController()
   private leading = false
+  private term: AbortController | undefined
   private observed: { record: string, at: number } | undefined
   private lastRenew = 0
   private running: Promise<void> | undefined
@@ -59,6 +60,15 @@ export class LeaderElector {
 
   get isLeader (): boolean {
     return this.leading
+  }
+
+  /**
+   * While this replica leads: a signal that aborts when it stops leading (a new one each term).
+   * Writes carry it, so a write still waiting for its turn in the rate limiter when the Lease is
+   * lost is never sent.
+   */
+  get leadership (): AbortSignal | undefined {
+    return this.term?.signal
   }
 
   start (): void {
@@ -149,6 +159,12 @@ export class LeaderElector {
   private setLeading (leading: boolean): void {
     if (leading === this.leading) return
     this.leading = leading
+    if (leading) {
+      this.term = new AbortController()
+    } else {
+      this.term?.abort(new Error('no longer the leader'))
+      this.term = undefined
+    }
     this.options.log.info({ identity: this.options.identity, lease: `${this.options.namespace}/${this.name}` }, leading ? 'became the leader' : 'no longer the leader')
     if (leading) this.options.onStartedLeading?.()
     else this.options.onStoppedLeading?.()

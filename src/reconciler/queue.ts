@@ -1,16 +1,21 @@
 import { Backoff, type BackoffOptions } from '../cluster/backoff.ts'
+import { TokenBucket, type RateLimit } from '../kube/rate-limiter.ts'
 
 export interface WorkQueueOptions {
   /** Per-key delays of `retry`. */
   readonly retry?: BackoffOptions
+  /** All retries together, whatever their keys: client-go's default controller rate limiter. @default { qps: 10, burst: 100 } */
+  readonly retryLimit?: RateLimit
   /** Keys handled at once (never the same key twice at once). @default 4 */
   readonly workers?: number
 }
 
 /**
- * A work queue keyed by name, as client-go's: a key is queued once however often it is added; a
- * key added while it is being handled is handled again afterwards; failed keys come back after a
- * per-key exponential backoff, reset by `forget` once they succeed.
+ * A rate-limited work queue keyed by name, as client-go's: a key is queued once however often it
+ * is added; a key added while it is being handled is handled again afterwards; failed keys come
+ * back after a per-key exponential backoff (reset by `forget` once they succeed) or later, when
+ * retries of all keys together exceed an overall token bucket (an outage that fails every key
+ * does not come back as a flood).
  */
 export class WorkQueue {
   private readonly queue: string[] = []
@@ -19,12 +24,14 @@ export class WorkQueue {
   private readonly dirty = new Set<string>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly backoffs = new Map<string, Backoff>()
+  private readonly retries: TokenBucket
   private readonly options: WorkQueueOptions
   private wake: (() => void) | undefined
   private stopped = false
 
   constructor (options: WorkQueueOptions = {}) {
     this.options = options
+    this.retries = new TokenBucket(options.retryLimit ?? { qps: 10, burst: 100 })
   }
 
   /** Keys queued, being handled, or waiting for a retry. */
@@ -44,14 +51,14 @@ export class WorkQueue {
     this.wake?.()
   }
 
-  /** Adds the key again after its backoff delay, which grows with each retry. */
+  /** Adds the key again after its backoff delay, which grows with each retry, or its turn in the overall bucket. */
   retry (key: string): number {
     let backoff = this.backoffs.get(key)
     if (backoff === undefined) {
       backoff = new Backoff(this.options.retry)
       this.backoffs.set(key, backoff)
     }
-    const delay = backoff.next()
+    const delay = Math.max(backoff.next(), this.retries.reserve())
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       this.add(key)

@@ -3,8 +3,8 @@ import type { ReportAssets } from './html.ts'
 
 /**
  * Reads the report's template, style and script from the assets folder beside this module
- * (src/report/assets/ when run from source, dist/report/assets/ once built: `npm run build`
- * copies the folder). Read once per process.
+ * (src/report/assets/ when run from source; dist/cli/assets/ once built, beside the bundle's
+ * chunks: `npm run build` copies the folder there). Read once per process.
  */
 let loaded: ReportAssets | undefined
 

@@ -3,7 +3,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import forge from 'node-forge'
 import { checkKeyPair, type KeyPair } from './key-pair.ts'
 
 const generateRsa = promisify(generateKeyPair)
@@ -91,7 +90,7 @@ interface Issued {
 
 async function createCa (now: Date): Promise<KeyPair> {
   const { publicKey, privateKey } = await rsaKeyPair()
-  return checkKeyPair(sign({
+  return checkKeyPair(await sign({
     subject: 'netguard development CA',
     publicKey,
     days: CA_DAYS,
@@ -106,7 +105,7 @@ async function createCa (now: Date): Promise<KeyPair> {
 async function createServing (ca: KeyPair, names: readonly string[], now: Date): Promise<KeyPair> {
   const { publicKey, privateKey } = await rsaKeyPair()
   const altNames = names.map((name) => isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name })
-  return checkKeyPair(sign({
+  return checkKeyPair(await sign({
     subject: names[0] ?? 'netguard',
     publicKey,
     days: SERVING_DAYS,
@@ -120,8 +119,13 @@ async function createServing (ca: KeyPair, names: readonly string[], now: Date):
   }, ca.cert, ca.key, now), privateKey, now)
 }
 
-/** Signs with forge (Node cannot create certificates); keys come from node:crypto, which is far faster. */
-function sign (issued: Issued, issuerPem: string | undefined, issuerKey: string, now: Date): string {
+/**
+ * Signs with forge (Node cannot create certificates); keys come from node:crypto, which is far
+ * faster. forge loads only here, when a certificate is made: a server that finds its pair on disk
+ * does not carry it (~10 MB of RSS).
+ */
+async function sign (issued: Issued, issuerPem: string | undefined, issuerKey: string, now: Date): Promise<string> {
+  const { default: forge } = await import('node-forge')
   const certificate = forge.pki.createCertificate()
   certificate.publicKey = forge.pki.publicKeyFromPem(issued.publicKey)
   // 16 random bytes with the top bit clear: a positive serial as RFC 5280 requires.

@@ -201,7 +201,7 @@ t.test('--pushgateway: the results by namespace, rule and result replace the aud
 
 t.test('a PolicyReport CRD older than the severities critical and info: the API server\'s refusal, and what to do', async (t) => {
   const { fake, kubeconfig } = await seeded(t, [...KNOWN_RESOURCES, POLICY_REPORTS, CLUSTER_POLICY_REPORTS])
-  fake.failNext({ method: 'POST', path: /\/clusterpolicyreports$/ }, 422, 1, 'ClusterPolicyReport.wgpolicyk8s.io "netguard-audit" is invalid: results[0].severity: Unsupported value: "info"')
+  fake.failNext({ method: 'POST', path: /\/clusterpolicyreports$/ }, 422, 1, { message: 'ClusterPolicyReport.wgpolicyk8s.io "netguard-audit" is invalid: results[0].severity: Unsupported value: "info"' })
   const { code, stderr } = await audit(['--kubeconfig', kubeconfig, '--write'])
   t.equal(code, 2)
   t.match(stderr, /results\[0\]\.severity: Unsupported value: "info"\nthe cluster's PolicyReport CRD predates the severities critical and info: update the CRDs to the current published types\n$/)
@@ -264,4 +264,22 @@ t.test('a rule waived by an exception is a skip result, not a finding', async (t
   const { stdout } = await audit(['--kubeconfig', kubeconfig, '--policies', policies, '-o', 'policyreport'])
   const shop = parseAllDocuments(stdout).map((document) => document.toJS() as KubeObject & { results: Record<string, unknown>[] }).find((report) => report.metadata?.namespace === 'shop')
   t.match(shop?.results.filter((result) => result.rule === 'SVC-NODEPORT'), [{ result: 'skip', message: 'waived by exception shop-edge', resources: [{ name: 'web' }] }])
+})
+
+t.test('--write paces its writes by --kube-api-qps and --kube-api-burst, the one rate limiter of every write', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  const namespaces = ['a', 'b', 'c', 'd', 'e', 'f']
+  for (const name of namespaces) {
+    fake.put(NAMESPACES, { metadata: { name } })
+    fake.put(SERVICES, { metadata: { name: 'web', namespace: name }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } })
+  }
+  const { code, stderr } = await audit(['--kubeconfig', fake.writeKubeconfig(t.testdir()), '--write', '--kube-api-qps', '10', '--kube-api-burst', '1'])
+  t.equal(code, 1, 'NodePort Services would be denied')
+  t.match(stderr, /^netguard audit: PolicyReports 7 created, 0 updated, 0 deleted\n$/)
+  t.same(fake.list(POLICY_REPORTS).map((report) => report.metadata?.namespace), namespaces)
+  const writes = fake.writes().map((write) => write.at)
+  t.ok(Math.max(...writes) - Math.min(...writes) >= 590, 'seven writes at one every 100 ms after the first take 600 ms')
+  t.match((await audit(['--kube-api-burst', '0'])).stderr, /--kube-api-burst must be a positive integer, not "0"/)
+  t.match((await audit([], { NETGUARD_KUBE_API_QPS: 'fast' })).stderr, /--kube-api-qps must be a positive number, not "fast"/)
 })

@@ -20,7 +20,7 @@ async function apiServerHolding (t: TestContext): Promise<KubePort> {
     if (resource === undefined) throw new Error(`no API resource for ${object.kind ?? ''}`)
     fake.put(resource, object)
   }
-  return openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] })
+  return await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] })
 }
 
 t.test('check --cluster-state: the static view', async (t) => {

@@ -16,7 +16,7 @@ const FAST = { retry: { initialMs: 5, maxMs: 20 }, pageSize: 2 }
 async function setup (t: TestContext, resources?: readonly ResourceType[]): Promise<{ fake: FakeApiServer, port: KubePort, logs: ReturnType<typeof captureLog> }> {
   const fake = await FakeApiServer.start({ resources })
   t.teardown(() => fake.close())
-  return { fake, port: openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }), logs: captureLog() }
+  return { fake, port: await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }), logs: captureLog() }
 }
 
 function informer (t: TestContext, port: KubePort, resource: ResourceType, logs: ReturnType<typeof captureLog>): { informer: Informer, events: CacheEvent[] } {
@@ -145,14 +145,17 @@ t.test('an API server that is down at start: unknown, then synced once it answer
   t.ok(namespaces.lastErrorAt !== undefined && namespaces.lastErrorAt >= failedAt!, 'the last failure stays known after the sync')
 })
 
-t.test('Route TLS keys and certificates are not cached', async (t) => {
+t.test('the caches keep only what readers need: Route TLS keys and certificates never reach memory', async (t) => {
   const { fake, port, logs } = await setup(t)
-  fake.put(ROUTES, { metadata: { name: 'r', namespace: 'shop' }, spec: { host: 'a.example.com', tls: { termination: 'edge', key: 'KEY', certificate: 'CERT' } } })
-  fake.put(ROUTES, { metadata: { name: 'plain', namespace: 'shop' }, spec: { host: 'b.example.com' } })
+  fake.put(ROUTES, { metadata: { name: 'r', namespace: 'shop', annotations: { note: 'x' } }, spec: { host: 'a.example.com', to: { kind: 'Service', name: 'web' }, tls: { termination: 'edge', key: 'KEY', certificate: 'CERT' } } })
+  fake.put(ROUTES, { metadata: { name: 'plain', namespace: 'shop' }, spec: { host: 'b.example.com', path: '/api' }, status: { ingress: [] } })
   const caches = new ClusterCaches(port, { ...FAST, log: logs.log }, [ROUTES])
   caches.start()
   t.teardown(() => caches.stop())
   await caches.synced()
-  t.same(caches.list(ROUTES, 'shop')?.map((route) => route.spec), [{ host: 'b.example.com' }, { host: 'a.example.com', tls: { termination: 'edge' } }])
+  t.same(caches.list(ROUTES, 'shop')?.map((route) => route.spec), [{ host: 'b.example.com', path: '/api' }, { host: 'a.example.com' }])
+  t.same(Object.keys(caches.list(ROUTES, 'shop')?.[0] ?? {}), ['apiVersion', 'kind', 'metadata', 'spec'], 'no status')
+  t.same(Object.keys(caches.list(ROUTES, 'shop')?.[1]?.metadata ?? {}), ['name', 'namespace', 'resourceVersion'], 'no uid, annotations, managedFields')
+  t.notMatch(JSON.stringify(caches.list(ROUTES)), /KEY|CERT/)
   t.throws(() => caches.informer(NETWORK_POLICIES), /NetworkPolicy is not cached/)
 })

@@ -43,20 +43,28 @@ export interface StartedReplica {
 }
 
 /** Starts netguard's cluster services against the fake, as replica `identity`; closed at teardown. */
-export function startReplica (
+export async function startReplica (
   t: TestContext,
   fake: FakeApiServer,
-  options: { identity?: string, store?: TestPolicyStore, mode?: ClusterServicesOptions['mode'], reconcile?: boolean, metrics?: ClusterServicesOptions['metrics'] } = {}
-): StartedReplica {
+  options: {
+    identity?: string
+    store?: TestPolicyStore
+    mode?: ClusterServicesOptions['mode']
+    reconcile?: boolean
+    metrics?: ClusterServicesOptions['metrics']
+    writeLimit?: ClusterServicesOptions['writeLimit']
+  } = {}
+): Promise<StartedReplica> {
   const identity = options.identity ?? 'replica-a'
   const logs = captureLog()
-  const services = startClusterServices({
+  const services = await startClusterServices({
     policyStore: options.store ?? new TestPolicyStore(),
     mode: options.mode,
     log: logs.log,
     cluster: { type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir(), identity)] },
     reconcile: options.reconcile,
     metrics: options.metrics,
+    writeLimit: options.writeLimit,
     identity,
     namespace: 'netguard',
     tuning: FAST_TUNING

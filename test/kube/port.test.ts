@@ -10,7 +10,7 @@ import type { TestContext } from '../helpers/tap.ts'
 async function setup (t: TestContext, resources?: readonly ResourceType[]): Promise<{ fake: FakeApiServer, port: KubePort }> {
   const fake = await FakeApiServer.start({ resources })
   t.teardown(() => fake.close())
-  return { fake, port: openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }) }
+  return { fake, port: await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }) }
 }
 
 const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
@@ -33,6 +33,7 @@ t.test('a continue token from before a compaction is 410 Gone', async (t) => {
   const { fake, port } = await setup(t)
   for (const name of ['a', 'b']) fake.put(NAMESPACES, namespace(name))
   const first = await port.list(NAMESPACES, { limit: 1 })
+  fake.put(NAMESPACES, namespace('c'))
   fake.compact()
   await t.rejects(port.list(NAMESPACES, { limit: 1, continue: first.continue }), { code: 'NG_ERR_KUBE_API', status: 410, reason: 'Expired' })
 })
@@ -103,6 +104,59 @@ t.test('watch from a compacted resourceVersion gets an ERROR 410 event; errors e
   t.type(unreachable, Error, 'a server that is gone ends the watch with an error')
 })
 
+t.test('writes wait for the one token bucket of the port; reads do not', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  const port = await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 20, burst: 2 } })
+  fake.put(NAMESPACES, namespace('shop'))
+  await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(async (name) => await port.create(NETWORK_POLICIES, { metadata: { name, namespace: 'shop' }, spec: { podSelector: {} } })))
+  await Promise.all(Array.from({ length: 10 }, async () => await port.list(NAMESPACES)))
+  const writes = fake.writes().map((write) => write.at)
+  const spread = Math.max(...writes) - Math.min(...writes)
+  t.equal(writes.length, 6)
+  t.ok(spread >= 190, `2 at once, then one every 50 ms: the sixth 200 ms after the first (was ${Math.round(spread)} ms)`)
+  const reads = fake.requests.filter((request) => request.method === 'GET').map((request) => request.at)
+  t.ok(Math.max(...reads) - Math.min(...reads) < 150, 'ten lists at once are not held back')
+})
+
+t.test('a write whose signal aborts while it waits for its token is never sent', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  const port = await openKubePort({ type: 'kubeconfig', files: [fake.writeKubeconfig(t.testdir())] }, { writeLimit: { qps: 5, burst: 1 } })
+  fake.put(NAMESPACES, namespace('shop'))
+  const term = new AbortController()
+  const policy = (name: string) => ({ metadata: { name, namespace: 'shop' }, spec: { podSelector: {} } })
+  await port.create(NETWORK_POLICIES, policy('first'), { signal: term.signal })
+  const waiting = port.create(NETWORK_POLICIES, policy('second'), { signal: term.signal })
+  term.abort(new Error('no longer the leader'))
+  await t.rejects(waiting, /no longer the leader/)
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  t.same(fake.list(NETWORK_POLICIES).map((object) => object.metadata?.name), ['first'])
+  t.equal(fake.writes().length, 1)
+})
+
+t.test('429 with Retry-After is retried after the delay the server asks for; without it, it is an error', async (t) => {
+  const { fake, port } = await setup(t)
+  fake.put(NAMESPACES, namespace('shop'))
+  fake.failNext({ method: 'GET', path: /namespaces$/ }, 429, 1, { retryAfterSeconds: 1 })
+  const listed = await port.list(NAMESPACES)
+  t.same(listed.items.map((item) => item.metadata?.name), ['shop'])
+  const [refused, answered] = fake.requests.filter((request) => request.path === '/api/v1/namespaces')
+  t.equal(refused?.status, 429)
+  t.equal(answered?.status, 200)
+  t.ok((answered?.at ?? 0) - (refused?.at ?? 0) >= 990, 'waited the second Retry-After asked for')
+
+  fake.failNext({ method: 'POST' }, 503, 1, { retryAfterSeconds: 1 })
+  await port.create(NETWORK_POLICIES, { metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } })
+  t.same(fake.writes().map((write) => write.status), [503, 201], 'a server shedding load gets the write again later')
+
+  fake.failNext({ method: 'GET' }, 429)
+  await t.rejects(port.get(NAMESPACES, 'shop'), { code: 'NG_ERR_KUBE_API', status: 429, reason: 'TooManyRequests' }, 'no Retry-After: the caller backs off')
+  fake.failNext({ method: 'GET' }, 500, 1, { retryAfterSeconds: 1 })
+  fake.failNext({ method: 'GET' }, 500)
+  await t.rejects(port.get(NAMESPACES, 'shop'), { code: 'NG_ERR_KUBE_API', status: 500 }, 'a plain 500 after the retry is the answer')
+})
+
 t.test('findClusterConfig: --kubeconfig, $KUBECONFIG, ~/.kube/config, service account, or none', async (t) => {
   const none = { env: {}, home: '/home/me', exists: () => false }
   t.same(findClusterConfig({ ...none, kubeconfig: '/k' }), { type: 'kubeconfig', files: ['/k'] })
@@ -114,5 +168,5 @@ t.test('findClusterConfig: --kubeconfig, $KUBECONFIG, ~/.kube/config, service ac
 })
 
 t.test('an unreadable kubeconfig is NG_ERR_KUBE_CONFIG', async (t) => {
-  t.throws(() => openKubePort({ type: 'kubeconfig', files: ['/nonexistent/kubeconfig'] }), { code: 'NG_ERR_KUBE_CONFIG' })
+  await t.rejects(openKubePort({ type: 'kubeconfig', files: ['/nonexistent/kubeconfig'] }), { code: 'NG_ERR_KUBE_CONFIG' })
 })

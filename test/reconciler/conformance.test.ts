@@ -40,7 +40,7 @@ for (const folder of FOLDERS) {
     seedOwnNamespace(fake)
     // Namespaces from before netguard was installed never went through its mutating webhook.
     for (const setup of cases.setup_objects ?? []) fake.put(NAMESPACES, load(folder, setup))
-    const { services } = startReplica(t, fake, { store: new TestPolicyStore(policy) })
+    const { services } = await startReplica(t, fake, { store: new TestPolicyStore(policy) })
     // Namespaces created afterwards do: NS-ISOLATION labels them, as the webhook would.
     for (const { file, document, kind } of cases.cases) {
       t.equal(kind, 'Namespace')

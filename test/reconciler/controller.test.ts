@@ -26,7 +26,7 @@ const policyWrites = (fake: FakeApiServer, namespace?: string) =>
 t.test('a namespace created with the isolation label gets its default policies; others get none', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('existing'))
-  const { services } = startReplica(t, fake)
+  const { services } = await startReplica(t, fake)
   await until('the backfill of an existing namespace', () => policiesIn(fake, 'existing').length === 4)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
   fake.put(NAMESPACES, { metadata: { name: 'legacy' } })
@@ -50,7 +50,7 @@ t.test('a namespace created with the isolation label gets its default policies; 
 t.test('a deleted or edited policy is restored; what other writers own is left alone', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services, logs } = startReplica(t, fake)
+  const { services, logs } = await startReplica(t, fake)
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   fake.remove(NETWORK_POLICIES, 'netguard-deny-by-default', 'shop')
   await until('the deleted policy is back', () => policiesIn(fake, 'shop').length === 4)
@@ -75,7 +75,7 @@ t.test('a write heard of before its answer does not hold the namespace back: a d
   const fake = await fakeCluster(t)
   fake.answerWritesLate(50)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services } = startReplica(t, fake)
+  const { services } = await startReplica(t, fake)
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   await settle(fake, services)
   fake.remove(NETWORK_POLICIES, 'netguard-deny-by-default', 'shop')
@@ -88,7 +88,7 @@ t.test('a terminating namespace is left alone', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
   fake.put(NAMESPACES, { ...isolatedNamespace('leaving'), status: { phase: 'Terminating' } })
-  const { services } = startReplica(t, fake)
+  const { services } = await startReplica(t, fake)
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   t.same(policiesIn(fake, 'leaving'), [])
   const shop = fake.get(NAMESPACES, 'shop') as KubeObject
@@ -105,9 +105,9 @@ t.test('a terminating namespace is left alone', async (t) => {
 t.test('two replicas, one writer: the Lease holder; the other takes over when it leaves', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const a = startReplica(t, fake, { identity: 'replica-a' })
+  const a = await startReplica(t, fake, { identity: 'replica-a' })
   await until('a leads', () => a.services.isLeader())
-  const b = startReplica(t, fake, { identity: 'replica-b' })
+  const b = await startReplica(t, fake, { identity: 'replica-b' })
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   fake.put(NAMESPACES, isolatedNamespace('web'))
   await settle(fake, a.services)
@@ -127,9 +127,9 @@ t.test('two replicas, one writer: the Lease holder; the other takes over when it
 
 t.test('a leader that cannot renew steps down; another takes over once the Lease expires', async (t) => {
   const fake = await fakeCluster(t)
-  const a = startReplica(t, fake, { identity: 'replica-a' })
+  const a = await startReplica(t, fake, { identity: 'replica-a' })
   await until('a leads', () => a.services.isLeader())
-  const b = startReplica(t, fake, { identity: 'replica-b' })
+  const b = await startReplica(t, fake, { identity: 'replica-b' })
   fake.failNext({ path: /leases/, method: 'PUT', user: 'replica-a' }, 500, 1_000_000)
   await until('a steps down', () => !a.services.isLeader())
   await until('b takes over the expired Lease', () => b.services.isLeader())
@@ -140,7 +140,7 @@ t.test('a leader that cannot renew steps down; another takes over once the Lease
 t.test('the API server goes away and comes back: caches resync and drift is repaired', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services, logs } = startReplica(t, fake)
+  const { services, logs } = await startReplica(t, fake)
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   await fake.stop()
   fake.remove(NETWORK_POLICIES, 'netguard-deny-by-default', 'shop')
@@ -156,7 +156,7 @@ t.test('the API server goes away and comes back: caches resync and drift is repa
 t.test('audit mode reports drift and writes nothing', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services, logs } = startReplica(t, fake, { mode: 'audit' })
+  const { services, logs } = await startReplica(t, fake, { mode: 'audit' })
   await until('the drift is reported', () => services.counters?.drift === 4)
   t.same(policyWrites(fake), [])
   t.same(policiesIn(fake, 'shop'), [])
@@ -170,7 +170,7 @@ t.test('the policy mode audit does the same, and a new policy is applied to ever
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
   const store = new TestPolicyStore(policyWith('mode: audit'))
-  const { services } = startReplica(t, fake, { store })
+  const { services } = await startReplica(t, fake, { store })
   await until('the drift is reported', () => services.counters?.drift === 4)
   t.same(policyWrites(fake), [])
   store.set(policyWith(`
@@ -187,7 +187,7 @@ t.test('errors back off and retry; conflicts are retried without counting as err
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
   fake.failNext({ method: 'POST', path: /networkpolicies/ }, 500, 2)
-  const { services, logs } = startReplica(t, fake)
+  const { services, logs } = await startReplica(t, fake)
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   t.equal(services.counters?.errors, 2)
   t.equal(logs.lines.filter((line) => line.msg === 'reconcile failed; retrying').length, 2)
@@ -201,7 +201,7 @@ t.test('errors back off and retry; conflicts are retried without counting as err
 t.test('without reconcile the caches still serve the view', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
-  const { services } = startReplica(t, fake, { reconcile: false })
+  const { services } = await startReplica(t, fake, { reconcile: false })
   await until('synced', () => Object.values(services.cacheStates()).every((state) => state === 'synced'))
   t.equal(services.counters, undefined)
   t.equal(services.isLeader(), false)
@@ -220,7 +220,7 @@ t.test('without reconcile the caches still serve the view', async (t) => {
 t.test('closing before the caches ever synced does not hang', async (t) => {
   const fake = await fakeCluster(t)
   await fake.stop()
-  const { services, logs } = startReplica(t, fake)
+  const { services, logs } = await startReplica(t, fake)
   await until('a failed list', () => logs.lines.some((line) => line.msg === 'list failed; retrying'))
   await services.close()
   t.equal(services.isLeader(), false)
@@ -236,7 +236,7 @@ t.test('reconciles, repairs and leadership are reported to the metrics', async (
     leading: (isLeader: boolean) => seen.push(`leading ${isLeader}`)
   }
   fake.failNext({ method: 'POST', path: /networkpolicies/ }, 500)
-  const { services } = startReplica(t, fake, { metrics })
+  const { services } = await startReplica(t, fake, { metrics })
   await until('the defaults', () => policiesIn(fake, 'shop').length === 4)
   await settle(fake, services)
   await services.close()
@@ -249,7 +249,7 @@ t.test('reconciles, repairs and leadership are reported to the metrics', async (
   const audit = await fakeCluster(t)
   audit.put(NAMESPACES, isolatedNamespace('shop'))
   const audited: string[] = []
-  const { services: auditing } = startReplica(t, audit, { mode: 'audit', metrics: { repaired: (operation, mode) => audited.push(`${operation} ${mode}`) } })
+  const { services: auditing } = await startReplica(t, audit, { mode: 'audit', metrics: { repaired: (operation, mode) => audited.push(`${operation} ${mode}`) } })
   await until('the drift', () => auditing.counters?.drift === 4)
   t.same(audited, ['create audit', 'create audit', 'create audit', 'create audit'])
 })

@@ -192,13 +192,28 @@ function subtract (from: readonly Interval[], remove: readonly Interval[]): Inte
   const result: Interval[] = []
   for (const interval of from) {
     let pieces: Interval[] = [interval]
-    for (const cut of remove) {
+    // Only the cuts that reach the interval: found by binary search, so that a policy of
+    // 10,000 ranges costs a review no more than one of 10.
+    for (let index = firstEndingAtOrAfter(remove, interval.start); index < remove.length; index++) {
+      const cut = remove[index] as Interval
       if (cut.start > interval.end) break
       pieces = pieces.flatMap((piece) => cutInterval(piece, cut))
     }
     result.push(...pieces)
   }
   return result
+}
+
+/** Index of the first of the sorted, disjoint `intervals` that ends at or after `address`. */
+function firstEndingAtOrAfter (intervals: readonly Interval[], address: bigint): number {
+  let low = 0
+  let high = intervals.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((intervals[middle] as Interval).end < address) low = middle + 1
+    else high = middle
+  }
+  return low
 }
 
 function cutInterval (piece: Interval, cut: Interval): Interval[] {
@@ -208,17 +223,13 @@ function cutInterval (piece: Interval, cut: Interval): Interval[] {
   return [...left, ...right]
 }
 
+/** Each interval of the smaller set is looked up in the larger by binary search. */
 function intersects (a: readonly Interval[], b: readonly Interval[]): boolean {
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) {
-    const x = a[i] as Interval
-    const y = b[j] as Interval
-    if (x.end < y.start) i++
-    else if (y.end < x.start) j++
-    else return true
-  }
-  return false
+  const [few, many] = a.length <= b.length ? [a, b] : [b, a]
+  return few.some((interval) => {
+    const candidate = many[firstEndingAtOrAfter(many, interval.start)]
+    return candidate !== undefined && candidate.start <= interval.end
+  })
 }
 
 /** The number of addresses in a prefix of the given length: `prefixSize(4, 8)` is 2^24. */

@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url'
 import Type from 'typebox'
 import { compileGlobs, type GlobSet } from '../glob.ts'
+import { NamespaceEntries } from '../namespace-entries.ts'
 import { SettingError } from '../rule.ts'
 import type { Finding } from '../types.ts'
 
@@ -101,6 +102,7 @@ export function compileHostSuffixes (
       return suffixes.map((text, index) => ({ text, match, path: ['namespaceHostSuffixes', entry, 'suffixes', index] }))
     })
   ]
+  const byNamespace = new NamespaceEntries(perNamespace, (entry) => entry.namespaces)
   const root = newNode()
   for (const { text, match, path } of entries) {
     const below = text.startsWith('.') || text.startsWith('*.')
@@ -120,9 +122,12 @@ export function compileHostSuffixes (
       return walk(root, labels, 0, namespace, strict)
     },
     describe (namespace, limit = 3) {
-      const allowed = entries
-        .filter(({ match }) => match === undefined || match.matches(namespace ?? ''))
-        .map(({ text }) => namespace === undefined ? text : text.replaceAll(TEMPLATE, namespace))
+      // Stops at limit + 1: a message names a few domains, whatever the number allowed.
+      const allowed: string[] = []
+      for (const text of [...global.slice(0, limit + 1), ...byNamespace.matching(namespace).flatMap((entry) => entry.suffixes)]) {
+        allowed.push(namespace === undefined ? text : text.replaceAll(TEMPLATE, namespace))
+        if (allowed.length > limit) break
+      }
       if (allowed.length === 0) return 'none'
       return allowed.length > limit ? `${allowed.slice(0, limit).join(', ')}, …` : allowed.join(', ')
     }

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { compileGlobs, type GlobSet } from '../glob.ts'
+import { NamespaceEntries } from '../namespace-entries.ts'
 import { AddressSet } from './address-set.ts'
 import { compileCidrs } from './cidr-settings.ts'
 
@@ -14,21 +14,28 @@ export interface NamespaceCidrs {
   forNamespace (namespace: string | undefined): AddressSet
 }
 
+/** Namespaces whose joined set is remembered; past this (a policy of many globs) it is recomputed. */
+const REMEMBERED = 20_000
+
 export function compileNamespaceCidrs (
   field: string,
   global: readonly string[],
   perNamespace: readonly { readonly namespaces: readonly string[], readonly cidrs: readonly string[] }[]
 ): NamespaceCidrs {
   const base = compileCidrs(field, global)
-  const entries: { readonly match: GlobSet, readonly cidrs: AddressSet }[] = perNamespace.map((entry, index) => ({
-    match: compileGlobs(entry.namespaces),
+  const entries = new NamespaceEntries(perNamespace.map((entry, index) => ({
+    namespaces: entry.namespaces,
     cidrs: compileCidrs(`namespaceCidrs[${index}].cidrs`, entry.cidrs)
-  }))
+  })), (entry) => entry.namespaces)
+  // The join of a large global list with a namespace's own ranges is made once per namespace.
+  const joined = new Map<string, AddressSet>()
   return {
     forNamespace (namespace) {
-      let allowed = base
-      for (const entry of entries) {
-        if (namespace !== undefined && entry.match.matches(namespace)) allowed = allowed.union(entry.cidrs)
+      if (namespace === undefined || entries.size === 0) return base
+      let allowed = joined.get(namespace)
+      if (allowed === undefined) {
+        allowed = entries.matching(namespace).reduce((set, entry) => set.union(entry.cidrs), base)
+        if (joined.size < REMEMBERED) joined.set(namespace, allowed)
       }
       return allowed
     }

@@ -109,16 +109,18 @@ export function allowsVlan (allowances: readonly Allowance[], id: number): boole
 }
 
 export function allowedCidrs (allowances: readonly Allowance[]): AddressSet {
-  return allowances.reduce((set, allowance) => set.union(allowance.cidrs), AddressSet.EMPTY)
+  // The baseline alone (the usual case) is used as compiled: no per-review union of its ranges.
+  const [first, ...rest] = allowances
+  return rest.reduce((set, allowance) => set.union(allowance.cidrs), first?.cidrs ?? AddressSet.EMPTY)
 }
 
 /** What a namespace may use in one field, for a fix message: `eth1, eth2`, or `none`. */
 export function describeGlobs (allowances: readonly Allowance[], field: GlobField): string {
-  return describe(allowances.flatMap((allowance) => allowance[field].patterns))
+  return describe(each(allowances, (allowance) => allowance[field].patterns))
 }
 
 export function describeCidrs (allowances: readonly Allowance[]): string {
-  return describe(allowances.flatMap((allowance) => allowance.cidrTexts))
+  return describe(each(allowances, (allowance) => allowance.cidrTexts))
 }
 
 export function describeVlans (allowances: readonly Allowance[]): string {
@@ -130,10 +132,20 @@ export function offer (described: string, ask: string): string {
   return described === 'none' ? ask : `use one of: ${described}; or ${ask}`
 }
 
-function describe (values: readonly string[]): string {
-  const unique = [...new Set(values)]
-  if (unique.length === 0) return 'none'
-  return unique.length > 5 ? `${unique.slice(0, 5).join(', ')}, ...` : unique.join(', ')
+/** The values of every allowance, lazily: a policy may allow 10,000 ranges, a message names five. */
+function * each (allowances: readonly Allowance[], values: (allowance: Allowance) => readonly string[]): Generator<string> {
+  for (const allowance of allowances) yield * values(allowance)
+}
+
+function describe (values: Iterable<string>): string {
+  // Stops at the sixth distinct value: a message names a few, whatever the number allowed.
+  const unique = new Set<string>()
+  for (const value of values) {
+    unique.add(value)
+    if (unique.size > 5) break
+  }
+  if (unique.size === 0) return 'none'
+  return unique.size > 5 ? `${[...unique].slice(0, 5).join(', ')}, ...` : [...unique].join(', ')
 }
 
 export function compileVlans (values: readonly (number | string)[], path: readonly (string | number)[]): readonly VlanRange[] {

@@ -1,0 +1,112 @@
+import { EGRESS_IPS, INGRESSES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, ROUTES, SERVICES, apiVersionOf, type ResourceType } from '../kube/resources.ts'
+import { kindKey, type KubeObject } from '../kube/types.ts'
+
+/**
+ * The fields of an object to keep: `true` keeps a field whole; `'shared'` too, with its short
+ * strings shared between objects (values that repeat across a cluster: namespace names, label
+ * and selector values); a nested shape keeps part of it (applied to each item of an array); a
+ * function keeps what it returns, strings shared.
+ */
+export interface Shape { readonly [field: string]: true | 'shared' | Shape | ((value: unknown) => unknown) }
+
+/** Annotations tools keep for their own bookkeeping; large (the whole applied object) and read by no rule. */
+const BOOKKEEPING_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration'])
+
+/** What the informer needs of every object (identity and version), and what every reader may look at. */
+const METADATA: Shape = { name: true, namespace: 'shared', resourceVersion: true, deletionTimestamp: true }
+
+/**
+ * What the caches keep of each kind: the fields its readers look at, as controller-runtime's
+ * cache transforms do for large clusters; managedFields, status, bookkeeping annotations and
+ * every field no reader needs are dropped before an object is cached. The readers:
+ *
+ * - Namespace: labels for namespace selectors (exemptions, exceptions); name, deletion and phase
+ *   for the reconciler.
+ * - NetworkPolicy: spec and labels for the reconciler's plan and POD-NETPOL-REQUIRED (podSelector).
+ * - Service: annotations (SVC-EXTERNAL-DNS-UNIQUE reads the ones a policy names), spec.selector
+ *   (SVC-UNIQUE-SELECTOR).
+ * - Route: host, path and wildcard policy (ROUTE-HOST-OWNERSHIP); never the TLS key or certificates.
+ * - Ingress: rule hosts and paths (ING-HOST-UNIQUE).
+ * - NetworkAttachmentDefinition: spec.config (NAD-IPAM-OVERLAP).
+ * - EgressIP: spec.egressIPs (EGRESSIP-UNIQUE).
+ *
+ * test/cluster/projection.test.ts holds this to the rules: every rule run over full objects and
+ * over projected ones gives the same verdicts, so a rule that starts reading a dropped field
+ * fails it. A kind without a shape here is cached whole but for managedFields.
+ */
+export const CACHE_SHAPES: ReadonlyMap<string, Shape> = new Map(([
+  [NAMESPACES, { metadata: { ...METADATA, labels: 'shared' }, status: { phase: 'shared' } }],
+  [NETWORK_POLICIES, { metadata: { ...METADATA, labels: 'shared' }, spec: 'shared' }],
+  [SERVICES, { metadata: { ...METADATA, annotations: withoutBookkeeping }, spec: { selector: 'shared' } }],
+  [ROUTES, { metadata: METADATA, spec: { host: true, path: true, wildcardPolicy: true } }],
+  [INGRESSES, { metadata: METADATA, spec: { rules: { host: true, http: { paths: { path: true } } } } }],
+  [NETWORK_ATTACHMENT_DEFINITIONS, { metadata: METADATA, spec: { config: true } }],
+  [EGRESS_IPS, { metadata: METADATA, spec: { egressIPs: true } }]
+] as const).map(([resource, shape]) => [kindKey(resource), shape]))
+
+/**
+ * The transform the cache of `resource` applies to each object before keeping it: its shape,
+ * with apiVersion and kind set (list items come without them), and short strings shared.
+ */
+export function projectionFor (resource: ResourceType): (object: KubeObject) => KubeObject {
+  const shape = CACHE_SHAPES.get(kindKey(resource)) ?? { metadata: withoutManagedFields, spec: true, status: true }
+  const strings = new StringPool()
+  const apiVersion = apiVersionOf(resource)
+  return (object) => ({ apiVersion, kind: resource.kind, ...project(object, shape, strings) as KubeObject })
+}
+
+/** Keeps the fields of `shape` in `value` (recursively; arrays item by item). */
+export function project (value: unknown, shape: Shape, strings?: StringPool): unknown {
+  if (Array.isArray(value)) return value.map((item) => project(item, shape, strings))
+  if (typeof value !== 'object' || value === null) return value
+  const kept: Record<string, unknown> = {}
+  for (const [field, keep] of Object.entries(shape)) {
+    const child = (value as Record<string, unknown>)[field]
+    if (child === undefined) continue
+    kept[field] = keep === true
+      ? child
+      : keep === 'shared' ? shared(child, strings) : typeof keep === 'function' ? shared(keep(child), strings) : project(child, keep, strings)
+  }
+  return kept
+}
+
+function withoutBookkeeping (annotations: unknown): unknown {
+  if (typeof annotations !== 'object' || annotations === null) return annotations
+  return Object.fromEntries(Object.entries(annotations).filter(([key]) => !BOOKKEEPING_ANNOTATIONS.has(key)))
+}
+
+function withoutManagedFields (metadata: unknown): unknown {
+  if (typeof metadata !== 'object' || metadata === null) return metadata
+  const { managedFields: _managedFields, ...rest } = metadata as Record<string, unknown>
+  return rest
+}
+
+/**
+ * One copy of each short string a cache holds many times over (namespace names, label and
+ * selector values such as `app.kubernetes.io/managed-by: Helm`): JSON.parse makes a new string
+ * for every occurrence. Long strings are rarely repeated and stay as they are; once the pool is
+ * full (a cluster whose label values never repeat) new strings are no longer added.
+ */
+export class StringPool {
+  private readonly strings = new Map<string, string>()
+
+  intern (text: string): string {
+    if (text.length > MAX_SHARED_LENGTH) return text
+    const known = this.strings.get(text)
+    if (known !== undefined) return known
+    if (this.strings.size < MAX_SHARED_STRINGS) this.strings.set(text, text)
+    return text
+  }
+}
+
+const MAX_SHARED_LENGTH = 64
+const MAX_SHARED_STRINGS = 100_000
+
+/** A copy of a kept value with its short strings (and its values' strings) from the pool. */
+function shared (value: unknown, strings: StringPool | undefined): unknown {
+  if (strings === undefined) return value
+  if (typeof value === 'string') return strings.intern(value)
+  if (Array.isArray(value)) return value.map((item) => shared(item, strings))
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, shared(child, strings)]))
+}
