@@ -1,17 +1,23 @@
 import { execFile } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { cpSync, readdirSync, symlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 
 // npm pack builds dist/ (prepack) and the tarball installs as a working `netguard` command. The
 // install resolves dependencies from npm's cache first (npm ci filled it), so it stays bounded.
+// It packs a copy of the project: the build starts by removing dist/, which the other test files
+// running at the same time start servers from.
+const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'policies', 'schemas']
 const run = promisify(execFile)
 t.setTimeout(240_000)
 
 t.test('npm pack, npm install -g into a temporary prefix, netguard check on an example', async (t) => {
-  const dir = t.testdir({ pack: {}, prefix: {} })
-  await run('npm', ['pack', '--silent', '--pack-destination', join(dir, 'pack')], { timeout: 150_000 })
+  const dir = t.testdir({ pack: {}, prefix: {}, project: {} })
+  const project = join(dir, 'project')
+  for (const path of COPIED) cpSync(path, join(project, path), { recursive: true })
+  symlinkSync(resolve('node_modules'), join(project, 'node_modules'), 'dir')
+  await run('npm', ['pack', '--silent', '--pack-destination', join(dir, 'pack')], { cwd: project, timeout: 150_000 })
   const [tarball] = readdirSync(join(dir, 'pack')).filter((name) => name.endsWith('.tgz'))
   t.match(tarball, /^netguard-\d+\.\d+\.\d+.*\.tgz$/)
   const { stdout: listing } = await run('tar', ['-tzf', join(dir, 'pack', tarball ?? '')])
