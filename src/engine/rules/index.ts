@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.ts'
 import { CONFIGMAP_RULES } from './configmap/index.ts'
 import { EGRESS_RULES } from './egress/index.ts'
+import { EGRESS_ROUTER_RULES } from './egress-router/index.ts'
 import { INGRESS_RULES } from './ingress/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
 import { NETWORK_ATTACHMENT_RULES } from './network-attachment/index.ts'
@@ -19,5 +20,6 @@ export const RULES: readonly Rule[] = [
   ...NETWORK_ATTACHMENT_RULES,
   ...POD_RULES,
   ...EGRESS_RULES,
+  ...EGRESS_ROUTER_RULES,
   ...NAMESPACE_RULES
 ]
