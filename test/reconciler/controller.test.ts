@@ -212,7 +212,9 @@ t.test('without reconcile the caches still serve the view', async (t) => {
     'Route.route.openshift.io': 'synced',
     'Ingress.networking.k8s.io': 'synced',
     'NetworkAttachmentDefinition.k8s.cni.cncf.io': 'synced',
-    'EgressIP.k8s.ovn.org': 'synced'
+    'EgressIP.k8s.ovn.org': 'synced',
+    'UserDefinedNetwork.k8s.ovn.org': 'synced',
+    'ClusterUserDefinedNetwork.k8s.ovn.org': 'synced'
   }, 'Namespaces, NetworkPolicies and every kind a rule reads')
   t.same(fake.writes(), [])
 })

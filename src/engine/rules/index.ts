@@ -9,6 +9,7 @@ import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
 import { POD_RULES } from './pod/index.ts'
 import { ROUTE_RULES } from './route/index.ts'
 import { SERVICE_RULES } from './service/index.ts'
+import { USER_DEFINED_NETWORK_RULES } from './user-defined-network/index.ts'
 
 /** Every rule netguard knows, in catalog order. Each kind folder lists its own rules. */
 export const RULES: readonly Rule[] = [
@@ -21,5 +22,6 @@ export const RULES: readonly Rule[] = [
   ...POD_RULES,
   ...EGRESS_RULES,
   ...EGRESS_ROUTER_RULES,
+  ...USER_DEFINED_NETWORK_RULES,
   ...NAMESPACE_RULES
 ]
