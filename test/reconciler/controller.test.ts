@@ -214,7 +214,8 @@ t.test('without reconcile the caches still serve the view', async (t) => {
     'NetworkAttachmentDefinition.k8s.cni.cncf.io': 'synced',
     'EgressIP.k8s.ovn.org': 'synced',
     'UserDefinedNetwork.k8s.ovn.org': 'synced',
-    'ClusterUserDefinedNetwork.k8s.ovn.org': 'synced'
+    'ClusterUserDefinedNetwork.k8s.ovn.org': 'synced',
+    'AdminNetworkPolicy.policy.networking.k8s.io': 'synced'
   }, 'Namespaces, NetworkPolicies and every kind a rule reads')
   t.same(fake.writes(), [])
 })

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.ts'
+import { ADMIN_NETWORK_POLICY_RULES } from './admin-network-policy/index.ts'
 import { CONFIGMAP_RULES } from './configmap/index.ts'
 import { EGRESS_RULES } from './egress/index.ts'
 import { EGRESS_ROUTER_RULES } from './egress-router/index.ts'
@@ -23,5 +24,6 @@ export const RULES: readonly Rule[] = [
   ...EGRESS_RULES,
   ...EGRESS_ROUTER_RULES,
   ...USER_DEFINED_NETWORK_RULES,
+  ...ADMIN_NETWORK_POLICY_RULES,
   ...NAMESPACE_RULES
 ]
