@@ -4,6 +4,7 @@ import { CONFIGMAP_RULES } from './configmap/index.ts'
 import { EGRESS_RULES } from './egress/index.ts'
 import { EGRESS_ROUTER_RULES } from './egress-router/index.ts'
 import { INGRESS_RULES } from './ingress/index.ts'
+import { MULTI_NETWORK_POLICY_RULES } from './multi-network-policy/index.ts'
 import { NAMESPACE_RULES } from './namespace/index.ts'
 import { NETWORK_ATTACHMENT_RULES } from './network-attachment/index.ts'
 import { NETWORK_POLICY_RULES } from './network-policy/index.ts'
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...EGRESS_RULES,
   ...EGRESS_ROUTER_RULES,
   ...USER_DEFINED_NETWORK_RULES,
+  ...MULTI_NETWORK_POLICY_RULES,
   ...ADMIN_NETWORK_POLICY_RULES,
   ...NAMESPACE_RULES
 ]
