@@ -177,7 +177,16 @@ export interface IsolationSettings {
   readonly label: string
   readonly value: string
   readonly networkPolicies: readonly ManagedNetworkPolicy[]
+  /**
+   * How isolation is kept: `networkPolicies` in every isolated namespace, or one cluster-wide
+   * `baselineAdminNetworkPolicy` made from their ingress rules.
+   */
+  readonly mechanism: IsolationMechanism
+  /** Also keep a deny-by-default MultiNetworkPolicy for every secondary network of an isolated namespace, where the cluster serves them. */
+  readonly secondaryNetworks: boolean
 }
+
+export type IsolationMechanism = 'networkPolicies' | 'baselineAdminNetworkPolicy'
 
 /** One NetworkPolicy netguard owns: its name, extra labels, and its spec as declared. */
 export interface ManagedNetworkPolicy {
