@@ -51,3 +51,18 @@ t.test('held networks that are malformed claim nothing', async (t) => {
   const cluster = [udn(layer2('Primary', 'x'), 'bank'), { ...cudn({}), spec: null } as unknown as KubeObject]
   t.same(found(udn(layer2('Primary', ['10.10.0.0/16'])), { cluster }), [])
 })
+
+t.test('the index finds a holder however the held ranges lie: wide ones before narrow ones, IPv6, the own namespace skipped', async (t) => {
+  const cluster = [
+    udn(layer2('Secondary', ['10.0.0.0/8']), 'wide'),
+    ...Array.from({ length: 50 }, (_, index) => udn(layer2('Secondary', [`11.${index}.0.0/16`]), `t${index}`)),
+    udn(layer2('Secondary', ['12.0.0.0/24', 'fd00:10::/64']), 'shop', 'mine'),
+    udn(layer2('Secondary', ['12.0.0.0/16']), 'other')
+  ]
+  t.match(found(udn(layer2('Primary', ['10.200.0.0/24'])), { cluster }), [{ path: 'spec.layer2.subnets[0]' }], 'inside a wide range that starts before many others')
+  t.match(found(udn(layer2('Primary', ['11.49.3.0/24'])), { cluster }), [{ path: 'spec.layer2.subnets[0]' }])
+  t.match(found(udn(layer2('Primary', ['12.0.0.0/25'])), { cluster }), [{ path: 'spec.layer2.subnets[0]' }], 'its own namespace\'s network is skipped, another one found behind it')
+  t.same(found(udn(layer2('Primary', ['fd00:10::/80'])), { cluster }), [], 'only its own namespace holds it')
+  t.match(found(udn(layer2('Primary', ['fd00:10::/80']), 'bank'), { cluster }), [{ path: 'spec.layer2.subnets[0]' }])
+  t.same(found(udn(layer2('Primary', ['13.0.0.0/8', '9.255.255.0/24'])), { cluster }), [], 'ranges just beside held ones are free')
+})
