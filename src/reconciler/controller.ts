@@ -13,7 +13,7 @@ import { WorkQueue } from './queue.ts'
 
 /** Running totals since start; the metrics endpoint exposes them as counters. */
 export interface ReconcilerCounters {
-  /** Namespaces examined. */
+  /** Namespaces (and the baseline) examined. */
   reconciles: number
   /** Managed objects (NetworkPolicies, MultiNetworkPolicies, the BaselineAdminNetworkPolicy) created or restored. */
   repairs: number
