@@ -15,6 +15,10 @@ testExamples(['userdefinednetwork-', 'clusteruserdefinednetwork-', 'namespace-up
     allowed: false,
     deny: '[UDN-SUBNETS] spec.layer3.subnets[0].cidr 10.128.0.0/16 overlaps the forbidden range 10.128.0.0/14; use a range outside 10.128.0.0/14'
   },
+  'clusteruserdefinednetwork-every-namespace-denied.json': {
+    allowed: false,
+    deny: '[CUDN-SELECTOR] spec.namespaceSelector selects every namespace, so the network reaches the platform\'s namespaces and every one created later; select the namespaces by name (kubernetes.io/metadata.name In [...]) or by a label only they carry, leaving the platform\'s out'
+  },
   'clusteruserdefinednetwork-localnet.json': {
     allowed: true,
     warnings: ['[UDN-LOCALNET] existing Namespace objects are not known yet, so this could not be checked']
