@@ -30,6 +30,7 @@ export const udnPrimaryLabel = defineRule({
       if (labels === undefined) {
         return [{
           path: network.primary,
+          code: 'labels-unknown',
           message: `the labels of namespace ${context.namespace ?? ''} are not known yet, so this could not be checked`,
           fix: 'retry once netguard has synced its cluster caches',
           ...(whenUnknown === 'warn' ? { action: 'warn' as const } : {})
@@ -38,6 +39,7 @@ export const udnPrimaryLabel = defineRule({
       if (labels[PRIMARY_UDN_LABEL] !== undefined) return []
       return [{
         path: network.primary,
+        code: 'unlabelled',
         message: `a Primary network needs namespace ${context.namespace ?? ''} to carry the label ${PRIMARY_UDN_LABEL}, set when it was created`,
         fix: FIX
       }]

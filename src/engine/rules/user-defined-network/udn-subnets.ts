@@ -72,8 +72,9 @@ export const udnSubnets = defineRule({
       const fix = network.joinDefaulted ? `set ${join.path} to ranges outside` : 'use a range outside'
       const hit = clash(join)
       const own = hit === undefined ? network.subnets.find((subnet) => subnet.addresses.overlaps(join.addresses)) : undefined
-      if (hit !== undefined) findings.push({ path: join.path, message: `${shown} overlaps ${hit.what}`, fix: `${fix} ${hit.range}` })
-      else if (own !== undefined) findings.push({ path: join.path, message: `${shown} overlaps the network's own subnet ${own.text}`, fix: `${fix} ${own.text}` })
+      // Codes: the second depends on the subnets, a field of its own.
+      if (hit !== undefined) findings.push({ path: join.path, code: 'reserved-range', message: `${shown} overlaps ${hit.what}`, fix: `${fix} ${hit.range}` })
+      else if (own !== undefined) findings.push({ path: join.path, code: 'own-subnet', message: `${shown} overlaps the network's own subnet ${own.text}`, fix: `${fix} ${own.text}` })
     }
     return findings
   }

@@ -20,6 +20,7 @@ t.test('without the label, OVN-Kubernetes would refuse the network: denied, sayi
   t.same(found(udn(layer3('Primary', [{ cidr: '10.150.0.0/16' }]), 'bank')), [{
     ruleId: 'UDN-PRIMARY-LABEL',
     action: 'deny',
+    code: 'unlabelled',
     path: 'spec.layer3.role',
     message: 'a Primary network needs namespace bank to carry the label k8s.ovn.org/primary-user-defined-network, set when it was created',
     fix: 'create the namespace with the label k8s.ovn.org/primary-user-defined-network: "" (it cannot be added later), or make the network Secondary'

@@ -73,3 +73,15 @@ t.test('subnets that are not CIDRs are findings', async (t) => {
 t.test('every topology section present is read, whatever topology says', async (t) => {
   t.match(found(udn({ topology: 'Layer2', layer2: { role: 'Secondary', subnets: ['10.0.0.0/24'] }, layer3: { role: 'Primary', subnets: [{ cidr: '10.128.0.0/16' }] } })), [{ path: 'spec.layer3.subnets[0].cidr' }])
 })
+
+t.test('join-subnet findings carry codes: one depends on the subnets, not on the join field', async (t) => {
+  t.same(found(udn(layer2('Primary', ['100.65.0.0/24']))).map((v) => v.code), ['own-subnet'])
+  t.same(found(udn(layer3('Primary', [{ cidr: '10.150.0.0/16' }], { joinSubnets: ['100.64.0.0/16'] }))).map((v) => v.code), ['reserved-range'])
+  t.same(found(udn(layer2('Primary', ['100.65.0.0/24']))), found(udn(layer2('Primary', ['100.65.0.0/24']))).map((v) => v), 'stable')
+})
+
+t.test('on UPDATE, a join subnet that only now overlaps a changed subnet is not old debt', async (t) => {
+  const before = udn(layer2('Primary', ['10.0.0.0/24'], { joinSubnets: ['100.65.0.0/16'] }))
+  const after = udn(layer2('Primary', ['100.65.1.0/24'], { joinSubnets: ['100.65.0.0/16'] }))
+  t.match(violationsOf('UDN-SUBNETS', after, '{}', { operation: 'UPDATE', oldObject: before }), [{ code: 'own-subnet', action: 'deny' }])
+})
