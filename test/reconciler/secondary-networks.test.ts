@@ -47,6 +47,20 @@ t.test('every secondary network of an isolated namespace gets a deny-by-default 
   t.equal(fake.list(NETWORK_POLICIES, 'shop').length, 4, 'beside the four NetworkPolicies')
 })
 
+t.test('a deny policy heard of before its answer does not hold the namespace back: a deletion right after is repaired at once', async (t) => {
+  const fake = await fakeCluster(t)
+  fake.answerWritesLate(50)
+  fake.put(NAMESPACES, isolatedNamespace('shop'))
+  fake.put(NETWORK_ATTACHMENT_DEFINITIONS, nad('storage-net', 'shop'))
+  const { services } = startReplica(t, fake)
+  await until('the deny policy', () => denyPolicies(fake, 'shop').length === 1)
+  await settle(fake, services)
+  fake.remove(MULTI_NETWORK_POLICIES, 'netguard-deny-storage-net', 'shop')
+  // Well inside the 30 s that an unanswered expectation would hold the namespace for.
+  await until('the deleted deny policy is back', () => denyPolicies(fake, 'shop').length === 1, 3000)
+  t.equal(mnpWrites(fake).length, 2, '1 created, 1 restored')
+})
+
 t.test('a deleted or edited deny policy is restored, annotation included; nothing loops', async (t) => {
   const fake = await fakeCluster(t)
   fake.put(NAMESPACES, isolatedNamespace('shop'))
