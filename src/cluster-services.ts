@@ -5,7 +5,7 @@ import type { ClusterView, Mode } from './engine/types.ts'
 import { describeClusterConfig, type ClusterConfigSource } from './kube/cluster-config.ts'
 import { openKubePort, type KubePort } from './kube/port.ts'
 import type { RateLimit } from './kube/rate-limiter.ts'
-import { NAMESPACES, NETWORK_POLICIES } from './kube/resources.ts'
+import { BASELINE_ADMIN_NETWORK_POLICIES, MULTI_NETWORK_POLICIES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES } from './kube/resources.ts'
 import { Reconciler, type ReconcilerCounters, type ReconcilerObserver, type ReconcilerOptions } from './reconciler/controller.ts'
 import { LeaderElector, type LeaderElectionOptions } from './reconciler/leader.ts'
 import { ClusterCaches, type CacheHealth } from './cluster/caches.ts'
@@ -85,6 +85,9 @@ function startWithPort (port: KubePort, options: ClusterServicesOptions, log: Lo
     log: reconcilerLog,
     namespaces: caches.informer(NAMESPACES),
     networkPolicies: caches.informer(NETWORK_POLICIES),
+    networkAttachments: caches.informer(NETWORK_ATTACHMENT_DEFINITIONS),
+    multiNetworkPolicies: caches.informer(MULTI_NETWORK_POLICIES),
+    baselinePolicies: caches.informer(BASELINE_ADMIN_NETWORK_POLICIES),
     policy: () => options.policyStore.current,
     mode: options.mode,
     leadership: () => elector.leadership,

@@ -1,18 +1,24 @@
 import type { ClusterView } from '../engine/types.ts'
 import type { KubePort } from '../kube/port.ts'
 import { RULES } from '../engine/rules/index.ts'
-import { NAMESPACES, NETWORK_POLICIES, resourceFor, type ResourceType } from '../kube/resources.ts'
+import {
+  BASELINE_ADMIN_NETWORK_POLICIES, MULTI_NETWORK_POLICIES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, resourceFor,
+  type ResourceType
+} from '../kube/resources.ts'
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
 import { Informer, type CacheState, type InformerOptions } from './informer.ts'
 import { ListGate } from './list-all.ts'
 import { projectionFor } from './projection.ts'
 
+/** What the reconciler keeps and reads besides Namespaces: its actual state, and the secondary networks it isolates. */
+export const RECONCILED_RESOURCES: readonly ResourceType[] = [NETWORK_POLICIES, NETWORK_ATTACHMENT_DEFINITIONS, MULTI_NETWORK_POLICIES, BASELINE_ADMIN_NETWORK_POLICIES]
+
 /**
- * What the webhook and the reconciler read: Namespaces (labels for namespace selectors),
- * NetworkPolicies (the reconciler's actual state) and every kind a cluster-aware rule compares
- * against (its `reads`: Routes and Ingresses for hosts, Services, EgressIPs, ...).
+ * What the webhook and the reconciler read: Namespaces (labels for namespace selectors), the
+ * reconciler's kinds and every kind a cluster-aware rule compares against (its `reads`: Routes
+ * and Ingresses for hosts, Services, EgressIPs, ...).
  */
-export const CACHED_RESOURCES: readonly ResourceType[] = [...new Map([NAMESPACES, NETWORK_POLICIES, ...RULES.flatMap((rule) => rule.reads ?? [])]
+export const CACHED_RESOURCES: readonly ResourceType[] = [...new Map([NAMESPACES, ...RECONCILED_RESOURCES, ...RULES.flatMap((rule) => rule.reads ?? [])]
   .map((kind) => {
     const resource = resourceFor(kind)
     if (resource === undefined) throw new Error(`no API resource for ${kindKey(kind)}, which a rule reads`)

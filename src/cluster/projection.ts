@@ -1,4 +1,7 @@
-import { EGRESS_IPS, INGRESSES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, ROUTES, SERVICES, apiVersionOf, type ResourceType } from '../kube/resources.ts'
+import {
+  ADMIN_NETWORK_POLICIES, BASELINE_ADMIN_NETWORK_POLICIES, CLUSTER_USER_DEFINED_NETWORKS, EGRESS_IPS, INGRESSES, MULTI_NETWORK_POLICIES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS,
+  NETWORK_POLICIES, ROUTES, SERVICES, USER_DEFINED_NETWORKS, apiVersionOf, type ResourceType
+} from '../kube/resources.ts'
 import { kindKey, type KubeObject } from '../kube/types.ts'
 
 /**
@@ -29,6 +32,10 @@ const METADATA: Shape = { name: true, namespace: 'shared', resourceVersion: true
  * - Ingress: rule hosts and paths (ING-HOST-UNIQUE).
  * - NetworkAttachmentDefinition: spec.config (NAD-IPAM-OVERLAP).
  * - EgressIP: spec.egressIPs (EGRESSIP-UNIQUE).
+ * - UserDefinedNetwork, ClusterUserDefinedNetwork: spec (UDN-OVERLAP: topology and subnets).
+ * - AdminNetworkPolicy: spec (ANP-PRIORITY-UNIQUE: the priority).
+ * - MultiNetworkPolicy: spec, labels and the policy-for annotation for the reconciler's plan.
+ * - BaselineAdminNetworkPolicy: spec and labels for the reconciler's plan.
  *
  * test/cluster/projection.test.ts holds this to the rules: every rule run over full objects and
  * over projected ones gives the same verdicts, so a rule that starts reading a dropped field
@@ -41,7 +48,12 @@ export const CACHE_SHAPES: ReadonlyMap<string, Shape> = new Map(([
   [ROUTES, { metadata: METADATA, spec: { host: true, path: true, wildcardPolicy: true } }],
   [INGRESSES, { metadata: METADATA, spec: { rules: { host: true, http: { paths: { path: true } } } } }],
   [NETWORK_ATTACHMENT_DEFINITIONS, { metadata: METADATA, spec: { config: true } }],
-  [EGRESS_IPS, { metadata: METADATA, spec: { egressIPs: true } }]
+  [EGRESS_IPS, { metadata: METADATA, spec: { egressIPs: true } }],
+  [USER_DEFINED_NETWORKS, { metadata: METADATA, spec: true }],
+  [CLUSTER_USER_DEFINED_NETWORKS, { metadata: METADATA, spec: true }],
+  [ADMIN_NETWORK_POLICIES, { metadata: METADATA, spec: { priority: true } }],
+  [MULTI_NETWORK_POLICIES, { metadata: { ...METADATA, labels: 'shared', annotations: withoutBookkeeping }, spec: 'shared' }],
+  [BASELINE_ADMIN_NETWORK_POLICIES, { metadata: { ...METADATA, labels: 'shared' }, spec: true }]
 ] as const).map(([resource, shape]) => [kindKey(resource), shape]))
 
 /**

@@ -48,6 +48,12 @@ interface RuleBase<S extends TObject, C> {
    * informer cache of each. Namespaces are always known: every namespace selector needs them.
    */
   readonly reads?: readonly KindRef[]
+  /**
+   * Settings taken from another rule's entry unless this rule's own entry sets them, so that one
+   * list serves both (ER-REDIRECT follows NETPOL-EGRESS-CIDR's approved CIDRs) and an admin who
+   * narrows it does so once. Each named setting has the same schema in both rules.
+   */
+  readonly inherits?: readonly SettingsSource[]
   /** Schema of the rule's own settings in a policy (every field optional). */
   readonly settings: S
   /** Value of every setting when the policy leaves it out. */
@@ -57,6 +63,12 @@ interface RuleBase<S extends TObject, C> {
    * compiler always passes it, a test calling `compile` directly may leave it out.
    */
   compile (settings: Required<Static<S>>, shared?: SharedSettings): C
+}
+
+/** Another rule whose settings a rule follows, and which of them. */
+export interface SettingsSource {
+  readonly rule: string
+  readonly settings: readonly string[]
 }
 
 export interface ValidationRuleSpec<S extends TObject, C> extends RuleBase<S, C> {
@@ -165,7 +177,16 @@ export interface IsolationSettings {
   readonly label: string
   readonly value: string
   readonly networkPolicies: readonly ManagedNetworkPolicy[]
+  /**
+   * How isolation is kept: `networkPolicies` in every isolated namespace, or one cluster-wide
+   * `baselineAdminNetworkPolicy` made from their ingress rules.
+   */
+  readonly mechanism: IsolationMechanism
+  /** Also keep a deny-by-default MultiNetworkPolicy for every secondary network of an isolated namespace, where the cluster serves them. */
+  readonly secondaryNetworks: boolean
 }
+
+export type IsolationMechanism = 'networkPolicies' | 'baselineAdminNetworkPolicy'
 
 /** One NetworkPolicy netguard owns: its name, extra labels, and its spec as declared. */
 export interface ManagedNetworkPolicy {

@@ -17,6 +17,12 @@ export const INGRESSES = resource('networking.k8s.io', 'v1', 'Ingress', 'ingress
 export const ROUTES = resource('route.openshift.io', 'v1', 'Route', 'routes')
 export const NETWORK_ATTACHMENT_DEFINITIONS = resource('k8s.cni.cncf.io', 'v1', 'NetworkAttachmentDefinition', 'network-attachment-definitions')
 export const EGRESS_IPS = resource('k8s.ovn.org', 'v1', 'EgressIP', 'egressips', false)
+export const EGRESS_ROUTERS = resource('network.operator.openshift.io', 'v1', 'EgressRouter', 'egressrouters')
+export const USER_DEFINED_NETWORKS = resource('k8s.ovn.org', 'v1', 'UserDefinedNetwork', 'userdefinednetworks')
+export const CLUSTER_USER_DEFINED_NETWORKS = resource('k8s.ovn.org', 'v1', 'ClusterUserDefinedNetwork', 'clusteruserdefinednetworks', false)
+export const MULTI_NETWORK_POLICIES = resource('k8s.cni.cncf.io', 'v1beta1', 'MultiNetworkPolicy', 'multi-networkpolicies')
+export const ADMIN_NETWORK_POLICIES = resource('policy.networking.k8s.io', 'v1alpha1', 'AdminNetworkPolicy', 'adminnetworkpolicies', false)
+export const BASELINE_ADMIN_NETWORK_POLICIES = resource('policy.networking.k8s.io', 'v1alpha1', 'BaselineAdminNetworkPolicy', 'baselineadminnetworkpolicies', false)
 export const LEASES = resource('coordination.k8s.io', 'v1', 'Lease', 'leases')
 export const POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'PolicyReport', 'policyreports')
 export const CLUSTER_POLICY_REPORTS = resource('wgpolicyk8s.io', 'v1alpha2', 'ClusterPolicyReport', 'clusterpolicyreports', false)
@@ -43,6 +49,15 @@ export const KNOWN_RESOURCES: readonly ResourceType[] = [
   EGRESS_IPS,
   // OpenShift SDN's egress firewall, the predecessor of EgressFirewall.
   resource('network.openshift.io', 'v1', 'EgressNetworkPolicy', 'egressnetworkpolicies'),
+  // OKD's router method of egress control (the cluster network operator runs the router pod).
+  EGRESS_ROUTERS,
+  // OVN-Kubernetes primary and secondary network segmentation.
+  USER_DEFINED_NETWORKS,
+  CLUSTER_USER_DEFINED_NETWORKS,
+  // NetworkPolicy for Multus secondary networks (served where the cluster enables it).
+  MULTI_NETWORK_POLICIES,
+  ADMIN_NETWORK_POLICIES,
+  BASELINE_ADMIN_NETWORK_POLICIES,
   resource('apps', 'v1', 'Deployment', 'deployments'),
   resource('apps', 'v1', 'StatefulSet', 'statefulsets'),
   resource('apps', 'v1', 'DaemonSet', 'daemonsets'),

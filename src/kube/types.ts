@@ -248,3 +248,94 @@ export interface PodTemplateSpec {
 export interface Pod extends KubeObject {
   readonly spec?: PodSpec
 }
+
+/** network.operator.openshift.io/v1 EgressRouter: a macvlan pod that redirects egress to fixed destinations. */
+export interface EgressRouter extends KubeObject {
+  readonly spec?: {
+    /** Each `ip` is the router's address with its prefix, e.g. `192.168.12.99/24`. */
+    readonly addresses?: readonly { readonly ip?: string, readonly gateway?: string }[]
+    /** `Redirect`, the only mode. */
+    readonly mode?: string
+    readonly networkInterface?: {
+      /** `master` may be left out: the node interface on the address's subnet is then used. */
+      readonly macvlan?: { readonly master?: string, readonly mode?: string }
+    }
+    readonly redirect?: {
+      readonly redirectRules?: readonly {
+        readonly destinationIP?: string
+        readonly port?: number
+        readonly protocol?: string
+        readonly targetPort?: number
+      }[]
+      /** Where traffic on every other port goes. */
+      readonly fallbackIP?: string
+    }
+  }
+}
+
+/** The network of a UserDefinedNetwork (its spec) or ClusterUserDefinedNetwork (its spec.network). */
+export interface UserDefinedNetworkSpec {
+  /** `Layer2`, `Layer3` or (ClusterUserDefinedNetwork only) `Localnet`. */
+  readonly topology?: string
+  readonly layer2?: {
+    /** `Primary` or `Secondary`. */
+    readonly role?: string
+    readonly subnets?: readonly string[]
+    readonly joinSubnets?: readonly string[]
+  }
+  readonly layer3?: {
+    readonly role?: string
+    readonly subnets?: readonly { readonly cidr?: string, readonly hostSubnet?: number }[]
+    readonly joinSubnets?: readonly string[]
+  }
+  readonly localnet?: {
+    readonly role?: string
+    /** The OVS bridge mapping on the nodes: which physical network the pods land on. */
+    readonly physicalNetworkName?: string
+    readonly subnets?: readonly string[]
+    readonly excludeSubnets?: readonly string[]
+    readonly vlan?: { readonly mode?: string, readonly access?: { readonly id?: number } }
+  }
+}
+
+/** k8s.ovn.org/v1 UserDefinedNetwork: a tenant's network for its own namespace. */
+export interface UserDefinedNetwork extends KubeObject {
+  readonly spec?: UserDefinedNetworkSpec
+}
+
+/** k8s.ovn.org/v1 ClusterUserDefinedNetwork: an admin's network for the namespaces it selects. */
+export interface ClusterUserDefinedNetwork extends KubeObject {
+  readonly spec?: {
+    readonly namespaceSelector?: LabelSelector
+    readonly network?: UserDefinedNetworkSpec
+  }
+}
+
+/** policy.networking.k8s.io/v1alpha1: the pods an admin policy applies to, or a rule's peer. */
+export interface AdminNetworkPolicyPeer {
+  readonly namespaces?: LabelSelector
+  readonly pods?: { readonly namespaceSelector?: LabelSelector, readonly podSelector?: LabelSelector }
+  /** Egress only. */
+  readonly nodes?: LabelSelector
+  readonly networks?: readonly string[]
+  readonly domainNames?: readonly string[]
+}
+
+export interface AdminNetworkPolicyRule {
+  readonly name?: string
+  /** `Allow`, `Deny` or (AdminNetworkPolicy only) `Pass`. */
+  readonly action?: string
+  readonly from?: readonly AdminNetworkPolicyPeer[]
+  readonly to?: readonly AdminNetworkPolicyPeer[]
+}
+
+/** AdminNetworkPolicy (with a priority, above NetworkPolicies) and BaselineAdminNetworkPolicy (below them). */
+export interface AdminNetworkPolicy extends KubeObject {
+  readonly spec?: {
+    /** 0 to 1000; lower numbers take precedence. BaselineAdminNetworkPolicy has none. */
+    readonly priority?: number
+    readonly subject?: AdminNetworkPolicyPeer
+    readonly ingress?: readonly AdminNetworkPolicyRule[]
+    readonly egress?: readonly AdminNetworkPolicyRule[]
+  }
+}

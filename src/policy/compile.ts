@@ -3,7 +3,7 @@ import { compileGlobs } from '../engine/glob.ts'
 import { compileLabelSelector, type LabelMatcher } from '../engine/label-selector.ts'
 import type { CompiledException, CompiledPolicy, ConfiguredRule } from '../engine/policy.ts'
 import { RULES } from '../engine/rules/index.ts'
-import { SettingError, type IsolationSettings, type MutationRule, type ValidationRule } from '../engine/rule.ts'
+import { SettingError, type IsolationSettings, type MutationRule, type Rule, type ValidationRule } from '../engine/rule.ts'
 import { kindKey } from '../kube/types.ts'
 import type { Action, Mode, MutationAction } from '../engine/types.ts'
 import { PolicyInvalidError } from '../errors.ts'
@@ -134,11 +134,16 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
   for (const rule of RULES) {
     const entry = entries.get(rule.id)
     const { action, ...overrides } = entry?.value ?? {}
+    const inherited = inheritedSettings(rule, entries)
     let settings: unknown
     try {
-      settings = rule.compile({ ...rule.defaults, ...overrides }, shared)
+      settings = rule.compile({ ...rule.defaults, ...inherited, ...overrides }, shared)
     } catch (error) {
-      if (!(error instanceof SettingError) || entry === undefined) throw error
+      if (!(error instanceof SettingError)) throw error
+      const setting = error.path[0]
+      // A bad inherited value is reported once, by the rule it is configured in.
+      if (typeof setting === 'string' && setting in inherited && !(setting in overrides)) continue
+      if (entry === undefined) throw error
       problem(entry.document, ['spec', 'rules', rule.id, ...error.path], error.message)
       continue
     }
@@ -167,6 +172,25 @@ function merge (documents: readonly Located<PolicyDocument>[], options: CompileO
 /** What reports call a policy document: its metadata.name, else its file's name without the extension. */
 function documentName (document: SourceDocument): string {
   return (document.value as PolicyDocument).metadata?.name ?? basename(document.file).replace(/\.(ya?ml|json)$/, '')
+}
+
+const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]))
+
+/** The settings a rule inherits (rule.inherits), as the rules it follows have them in this policy. */
+function inheritedSettings (rule: Rule, entries: ReadonlyMap<string, Located<RuleEntry>>): Record<string, unknown> {
+  const inherited: Record<string, unknown> = {}
+  for (const source of rule.inherits ?? []) {
+    const from = RULES_BY_ID.get(source.rule)
+    if (from === undefined) throw new Error(`rule ${rule.id} inherits settings from ${source.rule}, which does not exist`)
+    const values: Record<string, unknown> = { ...from.defaults, ...entries.get(source.rule)?.value }
+    for (const setting of source.settings) {
+      if (!(setting in from.settings.properties) || !(setting in rule.settings.properties)) {
+        throw new Error(`rule ${rule.id} inherits ${setting} from ${source.rule}, but one of them has no such setting`)
+      }
+      inherited[setting] = values[setting]
+    }
+  }
+  return inherited
 }
 
 function append<T> (map: Map<string, T[]>, key: string, value: T): void {

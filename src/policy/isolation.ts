@@ -38,6 +38,12 @@ const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9
 export const IsolationSchema = Type.Object({
   label: Type.Optional(Type.String({ pattern: LABEL_KEY, description: 'namespace label that asks for default isolation; NS-ISOLATION sets it on new namespaces' })),
   value: Type.Optional(Type.String({ maxLength: 63, description: 'the label value that means isolated' })),
+  mechanism: Type.Optional(Type.Enum(['networkPolicies', 'baselineAdminNetworkPolicy'], {
+    description: 'networkPolicies: keep networkPolicies in every isolated namespace; baselineAdminNetworkPolicy: keep one BaselineAdminNetworkPolicy made from their ingress rules instead'
+  })),
+  secondaryNetworks: Type.Optional(Type.Boolean({
+    description: 'also keep a deny-by-default MultiNetworkPolicy for every NetworkAttachmentDefinition of an isolated namespace, where the cluster serves MultiNetworkPolicy'
+  })),
   networkPolicies: Type.Optional(Type.Array(Type.Object({
     name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', maxLength: 253 }),
     labels: Type.Optional(Type.Record(Type.String({ pattern: LABEL_KEY }), Type.String({ maxLength: 63 }))),
@@ -66,7 +72,13 @@ const DEFAULT_NETWORK_POLICIES: readonly ManagedNetworkPolicy[] = [
   }
 ]
 
-export const DEFAULT_ISOLATION: IsolationSettings = { label: ISOLATION_LABEL, value: ISOLATED, networkPolicies: DEFAULT_NETWORK_POLICIES }
+export const DEFAULT_ISOLATION: IsolationSettings = {
+  label: ISOLATION_LABEL,
+  value: ISOLATED,
+  networkPolicies: DEFAULT_NETWORK_POLICIES,
+  mechanism: 'networkPolicies',
+  secondaryNetworks: true
+}
 
 /** Fills in the defaults; a duplicate NetworkPolicy name comes back as a problem. */
 export function compileIsolation (document: IsolationDocument): IsolationSettings | { readonly problem: string, readonly path: (string | number)[] } {
@@ -76,5 +88,11 @@ export function compileIsolation (document: IsolationDocument): IsolationSetting
     if (seen.has(name)) return { problem: `duplicate NetworkPolicy name "${name}"`, path: ['networkPolicies', index, 'name'] }
     seen.add(name)
   }
-  return { label: document.label ?? ISOLATION_LABEL, value: document.value ?? ISOLATED, networkPolicies }
+  return {
+    label: document.label ?? ISOLATION_LABEL,
+    value: document.value ?? ISOLATED,
+    networkPolicies,
+    mechanism: document.mechanism ?? DEFAULT_ISOLATION.mechanism,
+    secondaryNetworks: document.secondaryNetworks ?? DEFAULT_ISOLATION.secondaryNetworks
+  }
 }

@@ -424,11 +424,15 @@ t.test('the audit CronJob reads every kind the rules check and writes reports of
   t.notMatch(JSON.stringify(openRules), /wgpolicyk8s/, 'the chosen API only')
 })
 
-t.test('RBAC: the server reads the cached kinds, writes only NetworkPolicies, and Leases only in its namespace', async (t) => {
+t.test('RBAC: the server reads the cached kinds, writes only the isolation it keeps, and Leases only in its namespace', async (t) => {
   const { find } = render()
   const cluster = find('ClusterRole', 'netguard').rules as Obj[]
   const writes = cluster.filter((rule) => rule.verbs.some((verb: string) => !['get', 'list', 'watch'].includes(verb)))
-  t.same(writes.map((rule) => [rule.resources, rule.verbs]), [[['networkpolicies'], ['get', 'list', 'watch', 'create', 'update']]], 'creates and restores, never deletes')
+  t.same(writes.map((rule) => [rule.resources, rule.verbs]), [
+    [['networkpolicies'], ['get', 'list', 'watch', 'create', 'update']],
+    [['multi-networkpolicies'], ['get', 'list', 'watch', 'create', 'update']],
+    [['baselineadminnetworkpolicies'], ['get', 'list', 'watch', 'create', 'update']]
+  ], 'creates and restores, never deletes')
   t.notMatch(JSON.stringify(cluster), /"\*"|secrets/, 'no wildcard, no secrets')
   t.same(find('Role', 'netguard').rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }])
   t.equal(find('Role', 'netguard').metadata.namespace, 'netguard')

@@ -32,8 +32,19 @@ isolation:
   t.same(isolation, {
     label: 'example.com/isolated',
     value: 'yes',
-    networkPolicies: [{ name: 'allow-dns', labels: { team: 'platform' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] } }]
+    networkPolicies: [{ name: 'allow-dns', labels: { team: 'platform' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] } }],
+    mechanism: 'networkPolicies',
+    secondaryNetworks: true
   })
+})
+
+t.test('the mechanism and the secondary-network duty are chosen in the policy', async (t) => {
+  const { isolation } = policyWith('isolation: { mechanism: baselineAdminNetworkPolicy, secondaryNetworks: false }').shared
+  t.equal(isolation.mechanism, 'baselineAdminNetworkPolicy')
+  t.equal(isolation.secondaryNetworks, false)
+  t.same(isolation.networkPolicies, DEFAULT_ISOLATION.networkPolicies, 'the NetworkPolicies the baseline is made from keep their defaults')
+  t.throws(() => policyWith('isolation: { mechanism: anp }'), { code: 'NG_ERR_POLICY_INVALID', message: /spec\.isolation\.mechanism/ })
+  t.throws(() => policyWith('isolation: { secondaryNetworks: "yes" }'), { message: /spec\.isolation\.secondaryNetworks/ })
 })
 
 t.test('bad isolation settings name the field', async (t) => {

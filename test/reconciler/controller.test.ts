@@ -208,11 +208,16 @@ t.test('without reconcile the caches still serve the view', async (t) => {
   t.same(services.cacheStates(), {
     Namespace: 'synced',
     'NetworkPolicy.networking.k8s.io': 'synced',
+    'NetworkAttachmentDefinition.k8s.cni.cncf.io': 'synced',
+    'MultiNetworkPolicy.k8s.cni.cncf.io': 'synced',
+    'BaselineAdminNetworkPolicy.policy.networking.k8s.io': 'synced',
     Service: 'synced',
     'Route.route.openshift.io': 'synced',
     'Ingress.networking.k8s.io': 'synced',
-    'NetworkAttachmentDefinition.k8s.cni.cncf.io': 'synced',
-    'EgressIP.k8s.ovn.org': 'synced'
+    'EgressIP.k8s.ovn.org': 'synced',
+    'UserDefinedNetwork.k8s.ovn.org': 'synced',
+    'ClusterUserDefinedNetwork.k8s.ovn.org': 'synced',
+    'AdminNetworkPolicy.policy.networking.k8s.io': 'synced'
   }, 'Namespaces, NetworkPolicies and every kind a rule reads')
   t.same(fake.writes(), [])
 })

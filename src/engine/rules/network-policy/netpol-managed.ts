@@ -5,7 +5,6 @@ import type { KubeObject } from '../../../kube/types.ts'
 import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_NETGUARD, NETWORK_POLICY_KIND } from './network-policy.ts'
 
 const LABEL_PATH = `metadata.labels["${MANAGED_BY_LABEL}"]`
-const FIX = 'add a NetworkPolicy of your own instead, or ask a cluster admin'
 
 /**
  * The default isolation policies are netguard's: only exempt users and groups (netguard's own
@@ -27,24 +26,27 @@ export const netpolManaged = defineRule({
   compile: () => undefined,
   check (object, context) {
     const name = metaOf(object).name ?? ''
+    // The kind as reviewed: MNP-MANAGED runs this check on MultiNetworkPolicies.
+    const kind = context.kind.kind
+    const fix = `add a ${kind} of your own instead, or ask a cluster admin`
     if (context.operation === 'DELETE') {
       if (!isManaged(object)) return []
-      return [{ path: LABEL_PATH, message: `NetworkPolicy ${name} is managed by netguard and cannot be deleted`, fix: FIX }]
+      return [{ path: LABEL_PATH, message: `${kind} ${name} is managed by netguard and cannot be deleted`, fix }]
     }
     if (context.operation === 'CREATE' || !isManaged(context.oldObject)) {
       if (!isManaged(object)) return []
       return [{ path: LABEL_PATH, message: `${LABEL_PATH} "${MANAGED_BY_NETGUARD}" is reserved for the policies netguard creates`, fix: `remove the label ${MANAGED_BY_LABEL}` }]
     }
     if (!isManaged(object)) {
-      return [{ path: LABEL_PATH, message: `removing ${LABEL_PATH} from NetworkPolicy ${name} is not allowed: netguard manages it`, fix: FIX }]
+      return [{ path: LABEL_PATH, message: `removing ${LABEL_PATH} from ${kind} ${name} is not allowed: netguard manages it`, fix }]
     }
     const changed = USER_FIELDS.filter((field) => !sameJson(field.read(object), field.read(context.oldObject))).map((field) => field.path)
     const [first] = changed
     if (first === undefined) return []
     return [{
       path: first,
-      message: `NetworkPolicy ${name} is managed by netguard; ${changed.join(', ')} cannot be changed`,
-      fix: FIX
+      message: `${kind} ${name} is managed by netguard; ${changed.join(', ')} cannot be changed`,
+      fix
     }]
   }
 })
