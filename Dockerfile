@@ -40,5 +40,8 @@ EXPOSE 8443
 STOPSIGNAL SIGTERM
 # The entrypoint is the CLI, so the same image runs any command in a CI job:
 #   docker run --rm -v "$PWD:/src:ro" -w /src IMAGE check -f k8s/ --output junit > netguard.xml
-ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli/main.js"]
+# V8's young generation is held to 8 MB a semi-space (default 16): filling the caches of a large
+# cluster grew it to its 33 MB maximum, of which 4 MB was in use after the sync (20 MB of RSS,
+# docs/operations.md "How to size netguard"). npm run bench* start the server with these flags.
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=8", "/app/dist/cli/main.js"]
 CMD ["serve"]

@@ -16,7 +16,7 @@ import { FakeApiServer } from '../test/helpers/fake-apiserver.ts'
 import { reviewOf } from '../test/helpers/review.ts'
 import { LARGE_CLUSTER, realCluster, realRoute, realService } from '../test/helpers/real-objects.ts'
 import { percentile, runLoad, type Review } from './lib/load.ts'
-import { startNetguard, type Runtime } from './lib/netguard-process.ts'
+import { IMAGE_NODE_FLAGS, startNetguard, type Runtime } from './lib/netguard-process.ts'
 
 const USAGE = `usage: tsx bench/scale.ts [options]
   --runtime dist|tsx    the compiled server (default; npm run build first) or the sources through tsx
@@ -55,7 +55,7 @@ async function main (): Promise<void> {
   const fake = await FakeApiServer.start()
   let stopServer = async (): Promise<void> => {}
   try {
-    console.log(`scale: machine load ${loadavg().map((load) => round(load, 2)).join(' ')} (1, 5, 15 min) on ${process.platform}, node ${process.version}, runtime ${runtime}`)
+    console.log(`scale: machine load ${loadavg().map((load) => round(load, 2)).join(' ')} (1, 5, 15 min) on ${process.platform}, node ${process.version}, runtime ${runtime} with the image's node flags: ${IMAGE_NODE_FLAGS.join(' ') || 'none'}`)
     fake.put(NAMESPACES, { metadata: { name: 'netguard' } })
     let objects = 0
     for (const object of realCluster(shape)) {

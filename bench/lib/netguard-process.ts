@@ -16,6 +16,16 @@ const BUILT = `${ROOT}dist/cli/main.js`
  */
 export type Runtime = 'dist' | 'tsx'
 
+/**
+ * The V8 flags the image starts node with (the Dockerfile's ENTRYPOINT, between node and the
+ * CLI): figures are taken on the process as it runs in a cluster.
+ */
+export const IMAGE_NODE_FLAGS: readonly string[] = (() => {
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(`${ROOT}Dockerfile`, 'utf8'))?.[1]
+  const command = JSON.parse(entrypoint ?? '[]') as string[]
+  return command.slice(1).filter((word) => word.startsWith('--'))
+})()
+
 export interface NetguardProcess {
   readonly child: ChildProcess
   readonly port: number
@@ -42,7 +52,7 @@ export async function startNetguard (options: StartOptions): Promise<NetguardPro
   const port = await freePort()
   const entry = options.runtime === 'dist' ? [BUILT] : ['--import', 'tsx', `${ROOT}src/cli/main.ts`]
   const log = openSync(options.logFile, 'a')
-  const child = spawn(process.execPath, [...entry, 'serve', '--port', String(port), '--host', '127.0.0.1', ...options.args], {
+  const child = spawn(process.execPath, [...IMAGE_NODE_FLAGS, ...entry, 'serve', '--port', String(port), '--host', '127.0.0.1', ...options.args], {
     cwd: ROOT,
     // Under tap (the soak test), tap's process tracking must not add coverage of this child: its
     // figures would depend on how long the soak ran.

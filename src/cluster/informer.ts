@@ -6,6 +6,7 @@ import { isKubeError, type KubePort, type WatchEvent, type WatchHandle } from '.
 import { apiVersionOf, type ResourceType } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts'
+import { NO_OBJECTS } from './filing.ts'
 import { listAll, type ListGate } from './list-all.ts'
 
 export interface InformerOptions {
@@ -52,8 +53,14 @@ export class Informer {
   private readonly port: KubePort
   private readonly options: InformerOptions
   private readonly log: Logger
-  private readonly byNamespace = new Map<string, Map<string, KubeObject>>()
-  private readonly snapshots = new Map<string | undefined, readonly KubeObject[]>()
+  /**
+   * The objects filed under each namespace, sorted by name and frozen: the very array list(namespace)
+   * hands out. A change replaces the bucket (copy on write) rather than changing it. One small
+   * array per namespace rather than a Map: 5,000 namespaces of three kinds held 15,000 Maps, ~5 MB.
+   */
+  private byNamespace = new Map<string, readonly KubeObject[]>()
+  /** list() of every namespace, built when first asked for after a change. */
+  private everything: readonly KubeObject[] | undefined
   private readonly listeners: ((event: CacheEvent) => void)[] = []
   private readonly syncWaiters: (() => void)[] = []
   private readonly abort = new AbortController()
@@ -83,17 +90,15 @@ export class Informer {
   /** Cached objects (in one namespace, or all) by namespace and name, or undefined while the kind is not known yet. */
   list (namespace?: string): readonly KubeObject[] | undefined {
     if (this.currentState === 'unknown') return undefined
-    let snapshot = this.snapshots.get(namespace)
-    if (snapshot === undefined) {
-      const buckets = namespace === undefined ? [...this.byNamespace.values()] : [this.byNamespace.get(namespace) ?? new Map()]
-      snapshot = Object.freeze(buckets.flatMap((bucket) => [...bucket.values()]).sort(byNamespaceAndName))
-      this.snapshots.set(namespace, snapshot)
-    }
-    return snapshot
+    if (namespace !== undefined) return this.byNamespace.get(namespace) ?? NO_OBJECTS
+    // Buckets in order of their namespace key, each in order of name: namespace then name, as the
+    // API server orders a list (a Namespace's key is its name; cluster-scoped kinds have one bucket).
+    this.everything ??= Object.freeze([...this.byNamespace.keys()].sort(compare).flatMap((key) => this.byNamespace.get(key) ?? NO_OBJECTS))
+    return this.everything
   }
 
   get (name: string, namespace?: string): KubeObject | undefined {
-    return this.byNamespace.get(this.namespaceKey({ metadata: { name, namespace } }))?.get(name)
+    return find(this.byNamespace.get(this.namespaceKey({ metadata: { name, namespace } })) ?? NO_OBJECTS, name)
   }
 
   /** Called for every change, including those a relist finds. Listeners must not throw. */
@@ -148,6 +153,7 @@ export class Informer {
       return false
     }
     this.replaceAll(listed.items)
+    this.markSynced('synced')
     this.resourceVersion = listed.resourceVersion
     return true
   }
@@ -215,33 +221,62 @@ export class Informer {
   private upsert (object: KubeObject): void {
     const name = object.metadata?.name ?? ''
     const key = this.namespaceKey(object)
-    const bucket = this.byNamespace.get(key) ?? new Map<string, KubeObject>()
-    const old = bucket.get(name)
-    if (old !== undefined && old.metadata?.resourceVersion === object.metadata?.resourceVersion) return
-    bucket.set(name, object)
-    this.byNamespace.set(key, bucket)
+    const bucket = this.byNamespace.get(key) ?? NO_OBJECTS
+    const at = indexOfName(bucket, name)
+    const old = at >= 0 ? bucket[at] : undefined
+    if (old !== undefined && sameVersion(old, object)) return
+    this.setBucket(key, at >= 0 ? bucket.with(at, object) : bucket.toSpliced(-at - 1, 0, object))
     this.changed({ type: old === undefined ? 'ADDED' : 'MODIFIED', object })
   }
 
   private remove (object: KubeObject): void {
     const key = this.namespaceKey(object)
-    const bucket = this.byNamespace.get(key)
-    if (bucket?.delete(object.metadata?.name ?? '') !== true) return
-    if (bucket.size === 0) this.byNamespace.delete(key)
-    this.changed({ type: 'DELETED', object })
+    const bucket = this.byNamespace.get(key) ?? NO_OBJECTS
+    const at = indexOfName(bucket, object.metadata?.name ?? '')
+    if (at < 0) return
+    this.setBucket(key, bucket.toSpliced(at, 1))
+    this.changed({ type: 'DELETED', object: bucket[at] as KubeObject })
   }
 
-  /** Swaps in a fresh list (normalised objects) and reports what changed since the last one. */
+  private setBucket (key: string, bucket: KubeObject[]): void {
+    if (bucket.length === 0) this.byNamespace.delete(key)
+    else this.byNamespace.set(key, Object.freeze(bucket))
+    this.everything = undefined
+  }
+
+  /**
+   * Swaps in a fresh list (normalised objects) at once, then reports what changed since the last
+   * one: what is gone, then what is new or changed, in list order. An object whose
+   * resourceVersion did not change stays the cached one. Whole buckets are built here, not an
+   * object at a time: a namespace of 10,000 Routes would otherwise be copied 10,000 times. The
+   * events are made as they are reported, not gathered first: 45,000 of them outlived young
+   * collections during a sync, and what survives those grows V8's young generation.
+   */
   private replaceAll (items: readonly KubeObject[]): void {
-    const fresh = new Map<string, KubeObject>()
-    for (const object of items) fresh.set(`${this.namespaceKey(object)}/${object.metadata?.name ?? ''}`, object)
-    for (const bucket of [...this.byNamespace.values()]) {
-      for (const old of [...bucket.values()]) {
-        if (!fresh.has(`${this.namespaceKey(old)}/${old.metadata?.name ?? ''}`)) this.remove(old)
+    const before = this.byNamespace
+    const growing = new Map<string, KubeObject[]>()
+    for (const object of items) {
+      const key = this.namespaceKey(object)
+      const old = find(before.get(key) ?? NO_OBJECTS, object.metadata?.name ?? '')
+      const kept = old !== undefined && sameVersion(old, object) ? old : object
+      const bucket = growing.get(key)
+      if (bucket === undefined) growing.set(key, [kept])
+      else bucket.push(kept)
+    }
+    // Each bucket copied as long as it is: an array grown by push keeps room for ~16 more.
+    this.byNamespace = new Map([...growing].map(([key, bucket]) => [key, Object.freeze(bucket.sort(byName).slice())]))
+    this.everything = undefined
+    for (const [key, bucket] of before) {
+      const now = this.byNamespace.get(key) ?? NO_OBJECTS
+      for (const old of bucket) {
+        if (find(now, old.metadata?.name ?? '') === undefined) this.changed({ type: 'DELETED', object: old })
       }
     }
-    for (const object of fresh.values()) this.upsert(object)
-    this.markSynced('synced')
+    for (const object of items) {
+      const old = find(before.get(this.namespaceKey(object)) ?? NO_OBJECTS, object.metadata?.name ?? '')
+      if (old === undefined) this.changed({ type: 'ADDED', object })
+      else if (!sameVersion(old, object)) this.changed({ type: 'MODIFIED', object })
+    }
   }
 
   private markNotServed (): void {
@@ -249,16 +284,13 @@ export class Informer {
       this.notServedLogged = true
       this.log.info({ apiVersion: apiVersionOf(this.resource) }, 'this cluster does not serve the kind; treating it as absent')
     }
-    for (const bucket of [...this.byNamespace.values()]) {
-      for (const old of [...bucket.values()]) this.remove(old)
-    }
+    this.replaceAll([])
     this.markSynced('not-served')
   }
 
   private markSynced (state: CacheState): void {
     const first = this.currentState === 'unknown'
     this.currentState = state
-    this.snapshots.clear()
     if (first) this.releaseWaiters()
   }
 
@@ -267,7 +299,6 @@ export class Informer {
   }
 
   private changed (event: CacheEvent): void {
-    this.snapshots.clear()
     for (const listener of this.listeners) {
       try {
         listener(event)
@@ -297,8 +328,31 @@ export function errorSummary (error: unknown): { message: string, status?: numbe
 }
 
 /** The API server's order (etcd keys: code units), and far cheaper than localeCompare on 30,000 objects. */
-function byNamespaceAndName (a: KubeObject, b: KubeObject): number {
-  return compare(a.metadata?.namespace ?? '', b.metadata?.namespace ?? '') || compare(a.metadata?.name ?? '', b.metadata?.name ?? '')
+function byName (a: KubeObject, b: KubeObject): number {
+  return compare(a.metadata?.name ?? '', b.metadata?.name ?? '')
+}
+
+/** Where `name` is in a bucket sorted by name; not there: -(where it would go) - 1. */
+function indexOfName (bucket: readonly KubeObject[], name: string): number {
+  let low = 0
+  let high = bucket.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    const order = compare(bucket[middle]?.metadata?.name ?? '', name)
+    if (order === 0) return middle
+    if (order < 0) low = middle + 1
+    else high = middle - 1
+  }
+  return -low - 1
+}
+
+function sameVersion (a: KubeObject, b: KubeObject): boolean {
+  return a.metadata?.resourceVersion === b.metadata?.resourceVersion
+}
+
+function find (bucket: readonly KubeObject[], name: string): KubeObject | undefined {
+  const at = indexOfName(bucket, name)
+  return at >= 0 ? bucket[at] : undefined
 }
 
 function compare (a: string, b: string): number {

@@ -183,4 +183,8 @@ t.test('what is dropped: managedFields, status, last-applied-configuration, Rout
   })
   t.same(route, { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'shop', resourceVersion: '7' }, spec: { host: 'a.example.com' } })
   t.ok(CACHED_RESOURCES.every((resource) => CACHE_SHAPES.has(kindKey(resource))), 'every cached kind has a shape')
+  const onlyBookkeeping = projectionFor(CACHED.get('Service') as ResourceType)({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop', annotations: { [LAST_APPLIED]: '{}' } }, spec: { selector: { app: 'db' } }
+  })
+  t.same(Object.keys(onlyBookkeeping.metadata ?? {}), ['name', 'namespace'], 'no empty annotations object is kept')
 })

@@ -29,6 +29,16 @@ t.test('list pages with continue tokens and fills in apiVersion and kind', async
   t.equal(fake.requests[1]?.user, 'netguard', 'the bearer token of the kubeconfig is sent')
 })
 
+t.test('a page of many chunks is decoded whole: characters split between chunks come out intact', async (t) => {
+  const { fake, port } = await setup(t)
+  // ~600 KB of two-, three- and four-byte UTF-8 characters: the body arrives in many chunks, and
+  // some chunk ends inside a character.
+  const description = 'ü€😀'.repeat(60_000)
+  fake.put(NAMESPACES, { ...namespace('unicode'), metadata: { name: 'unicode', annotations: { description } } })
+  const page = await port.list(NAMESPACES)
+  t.equal(page.items[0]?.metadata?.annotations?.description, description)
+})
+
 t.test('a continue token from before a compaction is 410 Gone', async (t) => {
   const { fake, port } = await setup(t)
   for (const name of ['a', 'b']) fake.put(NAMESPACES, namespace(name))

@@ -37,7 +37,7 @@ t.test('the runtime stage exposes 8443, stops on SIGTERM and runs serve', async 
   t.same(finalOf('STOPSIGNAL'), ['SIGTERM'])
   const command = [...JSON.parse(finalOf('ENTRYPOINT')[0] ?? '[]'), ...JSON.parse(finalOf('CMD')[0] ?? '[]')] as string[]
   t.match(command[0], /(^|\/)node$/)
-  t.same(command.slice(1), ['/app/dist/cli/main.js', 'serve'], 'an absolute path: the CLI runs from any working directory (docker run -w /src)')
+  t.same(command.slice(1), ['--max-semi-space-size=8', '/app/dist/cli/main.js', 'serve'], 'V8 flags, then an absolute path: the CLI runs from any working directory (docker run -w /src)')
 })
 
 t.test('production dependencies only, built output and policies only', async (t) => {
