@@ -4,7 +4,7 @@ import { inNamespace } from '../../messages.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import {
-  allowancesIn, allowedCidrs, baseline, compileCidrList, compileForbidden, compilePerNamespace, describeCidrs,
+  allowancesIn, allowedCidrs, compileCidrAllowances, describeCidrs,
   forbiddenOverlap, offer, PerNamespaceSchema
 } from '../network-attachment/allowances.ts'
 import { shown } from '../../read.ts'
@@ -33,11 +33,7 @@ export const erAddress = defineRule({
     perNamespace: Type.Optional(PerNamespaceSchema)
   }),
   defaults: { allowedCidrs: [], forbiddenCidrs: [...DEFAULT_FORBIDDEN_CIDRS], perNamespace: [] },
-  compile: (settings) => ({
-    base: baseline({ cidrs: compileCidrList(settings.allowedCidrs, ['allowedCidrs']), cidrTexts: settings.allowedCidrs }),
-    forbidden: compileForbidden(settings.forbiddenCidrs, 'forbiddenCidrs'),
-    perNamespace: compilePerNamespace(settings.perNamespace)
-  }),
+  compile: compileCidrAllowances,
   check (object, context, { base, forbidden, perNamespace }) {
     const allowances = allowancesIn(base, perNamespace, context.namespace)
     const allowed = allowedCidrs(allowances)

@@ -175,3 +175,19 @@ export function compileForbidden (texts: readonly string[], field: string): Forb
 export function forbiddenOverlap (forbidden: ForbiddenCidrs, set: AddressSet): string | undefined {
   return forbidden.entries.find((entry) => entry.set.overlaps(set))?.text
 }
+
+/**
+ * The compiled settings of a rule that judges addresses by allowed and forbidden CIDRs (NAD-IPAM-RANGE
+ * and the rules that inherit its settings).
+ */
+export function compileCidrAllowances (settings: { readonly allowedCidrs: readonly string[], readonly forbiddenCidrs: readonly string[], readonly perNamespace: PerNamespaceSetting }): {
+  base: Allowance
+  forbidden: ForbiddenCidrs
+  perNamespace: readonly Allowance[]
+} {
+  return {
+    base: baseline({ cidrs: compileCidrList(settings.allowedCidrs, ['allowedCidrs']), cidrTexts: settings.allowedCidrs }),
+    forbidden: compileForbidden(settings.forbiddenCidrs, 'forbiddenCidrs'),
+    perNamespace: compilePerNamespace(settings.perNamespace)
+  }
+}

@@ -3,7 +3,7 @@ import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
 import { inNamespace } from '../../messages.ts'
 import {
-  allowancesIn, allowedCidrs, baseline, compileCidrList, compileForbidden, compilePerNamespace, describeCidrs,
+  allowancesIn, allowedCidrs, compileCidrAllowances, describeCidrs,
   forbiddenOverlap, offer, PerNamespaceSchema
 } from './allowances.ts'
 import { distinctFindings, NAD_KIND, nadConfig } from './network-attachment.ts'
@@ -31,11 +31,7 @@ export const nadIpamRange = defineRule({
     perNamespace: Type.Optional(PerNamespaceSchema)
   }),
   defaults: { allowedCidrs: [], forbiddenCidrs: [...DEFAULT_FORBIDDEN_CIDRS], perNamespace: [] },
-  compile: (settings) => ({
-    base: baseline({ cidrs: compileCidrList(settings.allowedCidrs, ['allowedCidrs']), cidrTexts: settings.allowedCidrs }),
-    forbidden: compileForbidden(settings.forbiddenCidrs, 'forbiddenCidrs'),
-    perNamespace: compilePerNamespace(settings.perNamespace)
-  }),
+  compile: compileCidrAllowances,
   check (object, context, { base, forbidden, perNamespace }) {
     const config = nadConfig(object)
     const findings: Finding[] = config.rangeProblems.map(({ path, message }) => ({
