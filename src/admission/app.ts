@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { ServerOptions } from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { fastify, LogController, type FastifyError } from 'fastify'
@@ -103,7 +103,8 @@ export function buildApp (deps: AppDeps): WebhookApp {
   const draining = (): boolean => closing || (deps.draining?.() ?? false)
   // While draining, every answer closes its connection, so the API server opens its next one
   // to a replica that stays. Decided when the answer leaves: a review that arrived before the
-  // signal and finishes after it closes its connection too.
+  // signal and finishes after it closes its connection too. (The review routes write their
+  // answers themselves, and check the same.)
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining()) reply.header('connection', 'close')
     done(null, payload)
@@ -192,7 +193,15 @@ export function buildApp (deps: AppDeps): WebhookApp {
         violations: outcome.decision.violations,
         changes: outcome.decision.changes
       })
-      reply.send(outcome.response)
+      // By the route's response schema, as reply.send would; written by hand because Fastify's
+      // send pipeline (serializer lookup, onSend hooks, finish listeners) cost ~5 % of the
+      // server's CPU per review under load, for nothing a review answer needs.
+      const body = reply.serialize(outcome.response) as string
+      reply.hijack()
+      const headers: OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }
+      if (draining()) headers.connection = 'close'
+      reply.raw.writeHead(200, headers)
+      reply.raw.end(body)
     })
   }
 

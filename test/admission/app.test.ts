@@ -28,6 +28,8 @@ function appWith (t: Test, options: { spec?: string, mode?: Mode, deps?: Partial
   const review = async (point: 'validate' | 'mutate', body: AdmissionReviewBody): Promise<Response> => {
     const reply = await post(point, body)
     t.equal(reply.statusCode, 200, 'a review is answered with HTTP 200')
+    t.equal(reply.headers['content-type'], 'application/json; charset=utf-8')
+    t.equal(reply.headers['content-length'], String(reply.rawPayload.length), 'the length of the answer as sent')
     const parsed = reply.json() as { apiVersion: string, kind: string, response: Response }
     t.match(parsed, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' })
     t.same(Object.keys(parsed).sort(), ['apiVersion', 'kind', 'response'], 'nothing but the AdmissionReview fields')
