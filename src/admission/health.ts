@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Server } from 'node:https'
 import type { FastifyInstance } from 'fastify'
-import type { Logger } from 'pino'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import type { Mode } from '../engine/types.ts'
 import type { PolicyStatus } from '../policy/store.ts'
@@ -14,7 +13,7 @@ export interface PolicySource {
 }
 
 /** Typed as HTTPS: `serve` always passes TLS options (the server's setSecureContext reloads them). */
-export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
+export type WebhookApp = FastifyInstance<Server, IncomingMessage, ServerResponse>
 
 export interface HealthDeps {
   readonly policies: PolicySource
