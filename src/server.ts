@@ -101,9 +101,11 @@ export async function startServer (config: Config, logger: Logger, options: Star
     })
     const listen = options.listen ?? (async (server, port, host) => await server.listen({ port, host }))
     await listenOnEveryStack(config.port, config.host, async (port, host) => await listen(app, port, host), logger)
+    logger.info({ address: urlOf('https', app.server.address() as AddressInfo) }, 'listening')
     if (config.metricsPort !== undefined) {
       const plain = metricsApp = buildMetricsApp(metrics, logger)
       await listenOnEveryStack(config.metricsPort, config.metricsHost, async (port, host) => await plain.listen({ port, host }), logger)
+      logger.info({ address: urlOf('http', plain.server.address() as AddressInfo) }, 'listening')
     }
     policies.watch()
     if (config.tls !== undefined) {
@@ -169,6 +171,10 @@ async function listenOnEveryStack (port: number, host: string | undefined, liste
     logger.info({ code }, 'no IPv6 on this host; listening on IPv4 only')
     await listen(port, '0.0.0.0')
   }
+}
+
+function urlOf (scheme: 'http' | 'https', { address, port }: AddressInfo): string {
+  return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`
 }
 
 async function loadCertificate (config: Config, clock: () => Date, logger: Logger): Promise<{ pair: KeyPair, devCaFile: string | undefined, certificate: CertificateStatus }> {

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFil
 import { Agent } from 'node:https'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
+import { Gauge } from 'prom-client'
 import t, { type Test } from 'tap'
 import { buildConfig, type Config } from '../src/config.ts'
 import { startServer, type RunningServer } from '../src/server.ts'
@@ -192,7 +193,7 @@ t.test('without --cert/--key a development certificate is generated, and where i
 })
 
 t.test('--metrics-port serves GET /metrics over plain HTTP, and nothing else', async (t) => {
-  const { server, ca } = await start(t, { metricsPort: 0, metricsHost: '127.0.0.1' })
+  const { server, ca, log } = await start(t, { metricsPort: 0, metricsHost: '127.0.0.1' })
   t.ok(server.metricsPort !== undefined && server.metricsPort !== server.port)
   const url = (path: string): string => `http://127.0.0.1:${server.metricsPort}${path}`
   await httpsRequest(server.port, '/validate', { ca, body: exampleReview('service-nodeport-denied') })
@@ -211,6 +212,16 @@ t.test('--metrics-port serves GET /metrics over plain HTTP, and nothing else', a
   }
   t.ok('error' in await handshake(server.metricsPort!, {}), 'no TLS on it')
   t.equal((await httpsRequest(server.port, '/metrics', { ca })).status, 200, 'the webhook port keeps its /metrics')
+  t.same(log.records().filter((record) => record.msg === 'listening').map((record) => record.address),
+    [`https://127.0.0.1:${server.port}`, `http://127.0.0.1:${server.metricsPort}`], 'one line per listener, with its address')
+
+  // A scrape that fails is answered with a 500 and logged, though Fastify has no logger.
+  server.metrics.registry.registerMetric(new Gauge({ name: 'test_unreadable', help: 'a collector that fails', registers: [], collect () { throw new Error('cache state unreadable') } }))
+  t.teardown(() => server.metrics.registry.removeSingleMetric('test_unreadable'))
+  const failed = await fetch(url('/metrics'))
+  t.equal(failed.status, 500)
+  await failed.body?.cancel()
+  t.match(log.records().find((record) => record.msg === 'metrics request failed'), { level: 50, err: { message: /cache state unreadable/ } })
 })
 
 t.test('without --metrics-port there is no second listener', async (t) => {

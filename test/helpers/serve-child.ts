@@ -41,7 +41,7 @@ export async function serveProcess (t: Test, command: string, argv: readonly str
     createInterface({ input: child.stdout }).on('line', (line) => {
       const record = JSON.parse(line) as Record<string, unknown>
       records.push(record)
-      const match = /^Server listening at https:\/\/127\.0\.0\.1:(\d+)$/.exec(String(record.msg))
+      const match = record.msg === 'listening' ? /^https:\/\/127\.0\.0\.1:(\d+)$/.exec(String(record.address)) : null
       if (match !== null) resolve(Number(match[1]))
     })
     child.once('exit', (code) => reject(new Error(`serve exited ${String(code)} before it listened: ${stderr}`)))
