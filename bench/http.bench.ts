@@ -119,7 +119,7 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
 async function main (): Promise<void> {
   const certDir = mkdtempSync(join(tmpdir(), 'netguard-bench-'))
   const children: ChildProcess[] = []
-  process.once('SIGINT', () => { for (const child of children) child.kill('SIGKILL') })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { for (const child of children) child.kill('SIGKILL') })
   try {
     const { caPem } = await ensureDevCertificates(certDir, ['127.0.0.1', 'localhost'], new Date())
     // HOME without ~/.kube/config and no KUBECONFIG: the cluster caches stay off, as in a plain npm start.
