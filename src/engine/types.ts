@@ -117,8 +117,11 @@ export interface Change {
   readonly message: string
 }
 
-/** What exempted a subject from every rule: its namespace (by name or labels), its user or a group. */
-export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group'
+/**
+ * What exempted a subject from every rule: its namespace (by name or labels), its user or a group,
+ * or that the object is one netguard itself writes, exactly so (`managed`: isNetguardsOwn in isolation.ts).
+ */
+export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group' | 'managed'
 
 /**
  * What one rule made of a subject. pass: nothing found. fail: a finding that denies (in enforce

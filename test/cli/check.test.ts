@@ -274,3 +274,12 @@ t.test('junit: skipped objects and documents are skipped cases with the reason',
   t.match(stdout, `<testcase classname="${MIXED}/values.yaml" name="${MIXED}/values.yaml:2" file="${MIXED}/values.yaml" line="2">\n      <skipped message="not a Kubernetes object: it has no kind (Helm values, Chart.yaml or other configuration?)"/>`)
   t.match(stdout, '<system-out>warn: [SCHEMA-UNKNOWN-FIELD] spec.typ is not a field of Service (v1); did you mean spec.type?')
 })
+
+t.test('netguard\'s own default isolation, exactly as it writes it, is skipped and says so', async (t) => {
+  const { code, stdout } = await check(['-f', 'examples/isolation/secondary-network-deny.yaml', '-o', 'json'])
+  t.equal(code, 0)
+  const [result] = (JSON.parse(stdout) as { results: { verdict: string, reason?: string, rules: { rule: string, exemptBy?: string }[] }[] }).results
+  t.match(result, { verdict: 'skip', reason: 'netguard\'s own default isolation, exactly as netguard writes it' })
+  const policyRules = result?.rules.filter((rule) => rule.rule.startsWith('MNP-')) ?? []
+  t.ok(policyRules.length > 0 && policyRules.every((rule) => rule.exemptBy === 'managed'), 'no MultiNetworkPolicy rule runs')
+})
