@@ -77,6 +77,17 @@ export interface Subject extends ReviewContext {
  */
 export interface ClusterView {
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
+  /**
+   * Why a kind `list` answers undefined for is unknown here, and what to do, in this front's
+   * words (unknownState in cluster.ts words the finding). @default not synced yet: retry
+   */
+  readonly unknownState?: UnknownState
+}
+
+/** Why cluster state is not known: `because` completes "existing Route objects are …", `fix` says what to do. */
+export interface UnknownState {
+  readonly because: string
+  readonly fix: string
 }
 
 /**

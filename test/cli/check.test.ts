@@ -27,7 +27,7 @@ t.test('--namespace sets the default namespace; a rule that needs cluster state 
   const { code, stdout } = await check(['-f', `${APP}/services.yaml`, '-n', 'edge', '--policies', 'test/fixtures/policies/strict-selector'], '')
   t.equal(code, 1, 'whenUnknown deny without cluster state')
   t.match(stdout, 'DENY  Service edge/web')
-  t.match(stdout, '[SVC-UNIQUE-SELECTOR] existing Service objects are not known yet')
+  t.match(stdout, '[SVC-UNIQUE-SELECTOR] existing Service objects are not known (no cluster state was given), so this could not be checked; give netguard check the cluster\'s objects with --cluster-state')
 })
 
 t.test('--cluster-state makes every kind known; its objects get the same default namespace', async (t) => {
