@@ -92,14 +92,11 @@ export function isNetguardsOwn (kind: KindRef, object: KubeObject | undefined, i
 
 /** The metadata netguard writes (labels, annotations) exactly, no owner or finalizer, and the spec by meaning. */
 function writtenAs (object: KubeObject, wanted: KubeObject): boolean {
-  const metadata = asObject(object.metadata) ?? {}
+  // isManaged found the label: metadata is an object.
+  const metadata = object.metadata as Readonly<Record<string, unknown>>
   const none = (value: unknown): boolean => value === undefined || (Array.isArray(value) && value.length === 0)
   if (!none(metadata['ownerReferences']) || !none(metadata['finalizers'])) return false
-  const found = metaOf(object)
-  if (!sameStrings(found.labels, wanted.metadata?.labels ?? {}) || !sameStrings(found.annotations, wanted.metadata?.annotations ?? {})) return false
-  // The labels and annotations were read as strings only: one of another type is not netguard's.
-  if (Object.keys(asObject(metadata['labels']) ?? {}).length !== Object.keys(found.labels).length) return false
-  if (Object.keys(asObject(metadata['annotations']) ?? {}).length !== Object.keys(found.annotations).length) return false
+  if (!sameEntries(metadata['labels'], wanted.metadata?.labels) || !sameEntries(metadata['annotations'], wanted.metadata?.annotations)) return false
   try {
     return JSON.stringify(normalSpec(object.spec)) === JSON.stringify(normalSpec(wanted.spec))
   } catch {
@@ -107,9 +104,10 @@ function writtenAs (object: KubeObject, wanted: KubeObject): boolean {
   }
 }
 
-function sameStrings (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key])
+/** The same keys with the same values (a value of another type than string is never one); absent equals empty. */
+function sameEntries (found: unknown, wanted: Readonly<Record<string, string>> = {}): boolean {
+  const entries = Object.entries(asObject(found) ?? {})
+  return entries.length === Object.keys(wanted).length && entries.every(([key, value]) => wanted[key] === value)
 }
 
 interface Spec {

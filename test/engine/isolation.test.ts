@@ -58,7 +58,9 @@ t.test('a tenant\'s object that only claims to be netguard\'s is still judged, a
     'a finalizer': withMetadata(sameNamespace, { finalizers: ['example.com/hold'] }),
     'a label that is not a string': withMetadata(sameNamespace, { labels: { ...sameNamespace.metadata?.labels, team: 7 } }),
     'a spec of the wrong shape': { ...sameNamespace, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: 'everything' } },
-    'an apiVersion of another group': { ...sameNamespace, apiVersion: 'example.com/v1' }
+    'an apiVersion of another group': { ...sameNamespace, apiVersion: 'example.com/v1' },
+    'no namespace of its own': withMetadata(sameNamespace, { namespace: undefined }),
+    'no name': withMetadata(sameNamespace, { name: undefined })
   }
   for (const [what, object] of Object.entries(fakes)) {
     const { exemption, decision } = reviewed(object)
@@ -69,6 +71,8 @@ t.test('a tenant\'s object that only claims to be netguard\'s is still judged, a
     'another namespace\'s network': withMetadata(storageDeny, { annotations: { 'k8s.v1.cni.cncf.io/policy-for': 'bank/storage-net' } }),
     'two networks': withMetadata(storageDeny, { annotations: { 'k8s.v1.cni.cncf.io/policy-for': 'shop/storage-net,shop/other-net' } }),
     'no network': withMetadata(storageDeny, { annotations: {} }),
+    'an empty network': withMetadata(storageDeny, { name: 'netguard-deny-', annotations: { 'k8s.v1.cni.cncf.io/policy-for': 'shop/' } }),
+    'an annotation that is not a string': withMetadata(storageDeny, { annotations: { ...storageDeny.metadata?.annotations, note: true } }),
     'a name that is not the network\'s': withMetadata(storageDeny, { name: 'netguard-deny-other-net' }),
     'an opened spec': { ...storageDeny, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] } }
   }
