@@ -108,6 +108,7 @@ export function checkInput (input: ReviewedInput, policy: CompiledPolicy, mode: 
 function skipReason (subject: Subject, rules: CheckedObject['rules'], policy: CompiledPolicy): string {
   if (subject.subResource !== undefined) return `a request on the ${subject.subResource} subresource, which no rule reviews`
   const exempt = rules.find((result) => result.exemptBy !== undefined)
+  if (exempt?.exemptBy === 'managed') return 'netguard\'s own default isolation, exactly as netguard writes it'
   if (exempt?.exemptBy !== undefined) return `exempt by ${exempt.exemptBy}`
   const exceptions = [...new Set(rules.flatMap((result) => result.exception ?? []))]
   if (exceptions.length > 0) return `waived by exception ${exceptions.join(', ')}`

@@ -1,7 +1,7 @@
 import type { KubePort } from '../kube/port.ts'
 import { resourceFor } from '../kube/resources.ts'
 import { kindKey, type KindRef, type KubeObject } from '../kube/types.ts'
-import type { ClusterView } from '../engine/types.ts'
+import type { ClusterView, UnknownState } from '../engine/types.ts'
 import { byNamespaceAndName, indexByNamespace, NO_OBJECTS } from './filing.ts'
 import { listAll } from './list-all.ts'
 
@@ -48,10 +48,17 @@ function uniqueKinds (kinds: readonly KindRef[]): KindRef[] {
   return [...new Map(kinds.map((kind) => [kindKey(kind), { group: kind.group, kind: kind.kind }])).values()]
 }
 
+/** Audit lists once: a kind it did not list stays unknown however long one waits. */
+const NOT_LISTED: UnknownState = {
+  because: 'not known (this audit did not list them)',
+  fix: 'check it with netguard check --cluster-state holding the cluster\'s objects of that kind'
+}
+
 /** The listed kinds as a ClusterView (engine/types.ts says how objects are filed). */
 function snapshotView (known: ReadonlyMap<string, { readonly kind: KindRef, readonly items: readonly KubeObject[] }>): ClusterView {
   const index = new Map([...known].map(([key, { kind, items }]) => [key, { all: items, byNamespace: indexByNamespace(kind, items) }]))
   return {
+    unknownState: NOT_LISTED,
     list (kind, namespace) {
       const entry = index.get(kindKey(kind))
       if (entry === undefined) return undefined

@@ -2,7 +2,7 @@ import Type from 'typebox'
 import type { KindRef, KubeObject } from '../kube/types.ts'
 import type { Labels } from './label-selector.ts'
 import { metaOf } from './read.ts'
-import type { Finding, ReviewContext } from './types.ts'
+import type { Finding, ReviewContext, UnknownState } from './types.ts'
 
 export const NAMESPACE_KIND_REF: KindRef = { group: '', kind: 'Namespace' }
 
@@ -24,13 +24,35 @@ export function clusterObjects (
 ): { readonly objects: readonly KubeObject[] } | { readonly unknown: Finding } {
   const objects = context.cluster?.list(kind, namespace)
   if (objects !== undefined) return { objects }
+  return { unknown: unknownState(context, `existing ${kind.kind} objects`, whenUnknown) }
+}
+
+/** A view that has not read the kind yet: the webhook's informer caches before they sync. */
+const NOT_SYNCED: UnknownState = { because: 'not known yet', fix: 'retry once netguard has synced its cluster caches' }
+
+/**
+ * No view at all: `netguard check` (or `review`) without --cluster-state, which will never learn
+ * more by retrying, or `netguard serve` run without access to a cluster.
+ */
+const NO_STATE: UnknownState = {
+  because: 'not known (no cluster state was given)',
+  fix: 'give netguard check the cluster\'s objects with --cluster-state, or netguard serve access to the cluster'
+}
+
+/**
+ * The finding of every rule that needs cluster state it does not have: `what` (plural) could not
+ * be read, worded for the front that reviews: the view's own reason (ClusterView.unknownState),
+ * not synced yet for a view without one, no state at all without a view. The one place that
+ * says it, so that no rule tells an offline `check` to wait for a sync.
+ */
+export function unknownState (context: ReviewContext, what: string, whenUnknown: WhenUnknown, where: { readonly path?: string, readonly code?: string } = {}): Finding {
+  const state = context.cluster === undefined ? NO_STATE : context.cluster.unknownState ?? NOT_SYNCED
   return {
-    unknown: {
-      path: '',
-      message: `existing ${kind.kind} objects are not known yet, so this could not be checked`,
-      fix: 'retry once netguard has synced its cluster caches',
-      ...(whenUnknown === 'warn' ? { action: 'warn' as const } : {})
-    }
+    path: where.path ?? '',
+    ...(where.code === undefined ? {} : { code: where.code }),
+    message: `${what} are ${state.because}, so this could not be checked`,
+    fix: state.fix,
+    ...(whenUnknown === 'warn' ? { action: 'warn' as const } : {})
   }
 }
 

@@ -77,6 +77,17 @@ export interface Subject extends ReviewContext {
  */
 export interface ClusterView {
   list (kind: KindRef, namespace?: string): readonly KubeObject[] | undefined
+  /**
+   * Why a kind `list` answers undefined for is unknown here, and what to do, in this front's
+   * words (unknownState in cluster.ts words the finding). @default not synced yet: retry
+   */
+  readonly unknownState?: UnknownState
+}
+
+/** Why cluster state is not known: `because` completes "existing Route objects are …", `fix` says what to do. */
+export interface UnknownState {
+  readonly because: string
+  readonly fix: string
 }
 
 /**
@@ -117,8 +128,11 @@ export interface Change {
   readonly message: string
 }
 
-/** What exempted a subject from every rule: its namespace (by name or labels), its user or a group. */
-export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group'
+/**
+ * What exempted a subject from every rule: its namespace (by name or labels), its user or a group,
+ * or that the object is one netguard itself writes, exactly so (`managed`: isNetguardsOwn in isolation.ts).
+ */
+export type ExemptBy = 'namespace' | 'namespaceSelector' | 'user' | 'group' | 'managed'
 
 /**
  * What one rule made of a subject. pass: nothing found. fail: a finding that denies (in enforce

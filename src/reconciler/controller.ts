@@ -7,7 +7,8 @@ import { isManaged } from '../engine/rules/network-policy/network-policy.ts'
 import { isKubeError, type KubePort } from '../kube/port.ts'
 import { BASELINE_ADMIN_NETWORK_POLICIES, MULTI_NETWORK_POLICIES, NETWORK_POLICIES, type ResourceType } from '../kube/resources.ts'
 import type { KubeObject } from '../kube/types.ts'
-import { BASELINE_NAME, desiredBaseline, desiredMultiNetworkPolicies, desiredNetworkPolicies, namespaceVerdict } from './desired.ts'
+import { desiredMultiNetworkPolicies, desiredNetworkPolicies } from '../engine/isolation.ts'
+import { BASELINE_NAME, desiredBaseline, namespaceVerdict } from './desired.ts'
 import { normalJson, plan, type ReconcileAction } from './plan.ts'
 
 type Normalize = Parameters<typeof plan>[2]

@@ -3,9 +3,8 @@ import { exemptionOf } from '../engine/match.ts'
 import type { CompiledPolicy } from '../engine/policy.ts'
 import type { IsolationSettings, ManagedNetworkPolicy } from '../engine/rule.ts'
 import { MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from '../engine/rules/network-policy/network-policy.ts'
-import { POLICY_FOR_ANNOTATION } from '../engine/rules/multi-network-policy/multi-network-policy.ts'
 import { subjectOf } from '../engine/subject.ts'
-import { apiVersionOf, BASELINE_ADMIN_NETWORK_POLICIES, MULTI_NETWORK_POLICIES, NETWORK_POLICIES } from '../kube/resources.ts'
+import { apiVersionOf, BASELINE_ADMIN_NETWORK_POLICIES } from '../kube/resources.ts'
 import type { KubeObject, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort } from '../kube/types.ts'
 
 /** Why the reconciler does or does not keep default isolation in a namespace. */
@@ -28,54 +27,6 @@ export function namespaceVerdict (namespace: KubeObject, policy: CompiledPolicy,
   if (exemption === 'namespace' || exemption === 'namespaceSelector') return 'exempt'
   const { isolation } = policy.shared
   return metadata.labels?.[isolation.label] === isolation.value ? 'isolated' : 'not-isolated'
-}
-
-const MANAGED = { [MANAGED_BY_LABEL]: MANAGED_BY_NETGUARD }
-
-/** The NetworkPolicies an isolated namespace keeps, as netguard would create them (none when the baseline isolates). Pure. */
-export function desiredNetworkPolicies (namespace: string, isolation: IsolationSettings): KubeObject[] {
-  if (isolation.mechanism !== 'networkPolicies') return []
-  return isolation.networkPolicies.map(({ name, labels, spec }) => ({
-    apiVersion: apiVersionOf(NETWORK_POLICIES),
-    kind: NETWORK_POLICIES.kind,
-    metadata: { name, namespace, labels: { ...labels, ...MANAGED } },
-    spec
-  }))
-}
-
-/**
- * One deny-by-default MultiNetworkPolicy per secondary network (NetworkAttachmentDefinition) of
- * an isolated namespace, as OKD's "default deny all multi-network policy": ingress on the
- * network is refused until the tenant's own MultiNetworkPolicies allow it. Pure.
- */
-export function desiredMultiNetworkPolicies (namespace: string, attachments: readonly KubeObject[]): KubeObject[] {
-  return attachments.flatMap((attachment) => {
-    const network = attachment.metadata?.name
-    if (network === undefined) return []
-    return [{
-      apiVersion: apiVersionOf(MULTI_NETWORK_POLICIES),
-      kind: MULTI_NETWORK_POLICIES.kind,
-      metadata: { name: denyPolicyName(network), namespace, labels: { ...MANAGED }, annotations: { [POLICY_FOR_ANNOTATION]: `${namespace}/${network}` } },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] }
-    }]
-  })
-}
-
-const DENY_PREFIX = 'netguard-deny-'
-const MAX_NAME = 253
-
-/** `netguard-deny-<network>`, shortened with a hash of the network name when that would be too long for a name. */
-export function denyPolicyName (network: string): string {
-  const name = `${DENY_PREFIX}${network}`
-  if (name.length <= MAX_NAME) return name
-  const hash = fnv1a(network).toString(16).padStart(8, '0')
-  return `${name.slice(0, MAX_NAME - hash.length - 1).replace(/[.-]+$/, '')}-${hash}`
-}
-
-function fnv1a (text: string): number {
-  let hash = 0x811c9dc5
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0
-  return hash
 }
 
 /** The one BaselineAdminNetworkPolicy a cluster may have: the API accepts no other name. */
@@ -131,7 +82,7 @@ export function desiredBaseline (isolation: IsolationSettings, notIsolated: read
     object: {
       apiVersion: apiVersionOf(BASELINE_ADMIN_NETWORK_POLICIES),
       kind: BASELINE_ADMIN_NETWORK_POLICIES.kind,
-      metadata: { name: BASELINE_NAME, labels: { ...MANAGED } },
+      metadata: { name: BASELINE_NAME, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_NETGUARD } },
       spec: {
         subject: {
           namespaces: {

@@ -1,5 +1,5 @@
-import type { KubeObject, LabelSelector } from '../kube/types.ts'
-import { canonicalSelector } from '../engine/label-selector.ts'
+import type { KubeObject } from '../kube/types.ts'
+import { normalSpec } from '../engine/isolation.ts'
 
 /** What it takes to bring one managed object (NetworkPolicy, MultiNetworkPolicy, BaselineAdminNetworkPolicy) to its desired state. */
 export type ReconcileAction =
@@ -60,54 +60,4 @@ export function normalJson (value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value
   const object = value as Record<string, unknown>
   return Object.fromEntries(Object.keys(object).sort().filter((key) => object[key] !== undefined).map((key) => [key, normalJson(object[key])]))
-}
-
-interface Spec {
-  readonly podSelector?: LabelSelector
-  readonly policyTypes?: readonly string[]
-  readonly ingress?: readonly Rule[]
-  readonly egress?: readonly Rule[]
-}
-interface Rule {
-  readonly from?: readonly Peer[]
-  readonly to?: readonly Peer[]
-  readonly ports?: readonly { readonly protocol?: string, readonly port?: number | string, readonly endPort?: number }[]
-}
-interface Peer {
-  readonly podSelector?: LabelSelector
-  readonly namespaceSelector?: LabelSelector
-  readonly ipBlock?: { readonly cidr?: string, readonly except?: readonly string[] }
-}
-
-/**
- * A NetworkPolicy spec (or MultiNetworkPolicy spec, the same shape) in one canonical form with a
- * fixed key order, so that two specs that mean the same serialise the same. An absent selector
- * and an empty one stay different: in a peer they mean different things.
- */
-export function normalSpec (value: unknown): unknown {
-  const spec = (typeof value === 'object' && value !== null ? value : {}) as Spec
-  const egress = (spec.egress ?? []).map((rule) => normalRule(rule.to, rule))
-  const declared = spec.policyTypes ?? []
-  return {
-    podSelector: normalSelector(spec.podSelector ?? {}),
-    // The API server sets policyTypes when it is left out: Ingress, plus Egress when there are egress rules.
-    policyTypes: declared.length > 0 ? [...new Set(declared)].sort() : egress.length > 0 ? ['Egress', 'Ingress'] : ['Ingress'],
-    ingress: (spec.ingress ?? []).map((rule) => normalRule(rule.from, rule)),
-    egress
-  }
-}
-
-function normalRule (peers: readonly Peer[] | undefined, rule: Rule): unknown {
-  return {
-    peers: (peers ?? []).map((peer) => ({
-      podSelector: normalSelector(peer.podSelector),
-      namespaceSelector: normalSelector(peer.namespaceSelector),
-      ipBlock: peer.ipBlock === undefined ? undefined : { cidr: peer.ipBlock.cidr, except: [...peer.ipBlock.except ?? []].sort() }
-    })),
-    ports: (rule.ports ?? []).map((port) => ({ protocol: port.protocol ?? 'TCP', port: port.port, endPort: port.endPort }))
-  }
-}
-
-function normalSelector (selector: LabelSelector | undefined): unknown {
-  return selector === undefined ? undefined : canonicalSelector(selector)
 }

@@ -8,11 +8,13 @@ import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { parse, parseAllDocuments } from 'yaml'
 import { runCli } from '../../src/cli/main.ts'
-import { CLUSTER_OPEN_REPORTS, CLUSTER_POLICY_REPORTS, KNOWN_RESOURCES, NAMESPACES, OPEN_REPORTS, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
+import { CLUSTER_OPEN_REPORTS, CLUSTER_POLICY_REPORTS, KNOWN_RESOURCES, MULTI_NETWORK_POLICIES, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, NETWORK_POLICIES, OPEN_REPORTS, POLICY_REPORTS, resourceFor, SERVICES, type ResourceType } from '../../src/kube/resources.ts'
 import { parseApiVersion, type KubeObject } from '../../src/kube/types.ts'
+import { isolatedNamespace, seedOwnNamespace, startReplica } from '../helpers/cluster.ts'
 import { FakeApiServer } from '../helpers/fake-apiserver.ts'
 import { sample } from '../helpers/metrics.ts'
 import type { TestContext } from '../helpers/tap.ts'
+import { until } from '../helpers/wait.ts'
 
 const SEED = parseAllDocuments(readFileSync(new URL('../fixtures/audit/cluster.yaml', import.meta.url), 'utf8')).map((document) => document.toJS() as KubeObject)
 const resourceOf = (object: KubeObject): ResourceType => resourceFor({ group: parseApiVersion(object.apiVersion).group, kind: object.kind ?? '' }) as ResourceType
@@ -282,4 +284,28 @@ t.test('--write paces its writes by --kube-api-qps and --kube-api-burst, the one
   t.ok(Math.max(...writes) - Math.min(...writes) >= 590, 'seven writes at one every 100 ms after the first take 600 ms')
   t.match((await audit(['--kube-api-burst', '0'])).stderr, /--kube-api-burst must be a positive integer, not "0"/)
   t.match((await audit([], { NETGUARD_KUBE_API_QPS: 'fast' })).stderr, /--kube-api-qps must be a positive number, not "fast"/)
+})
+
+t.test('what netguard\'s reconciler wrote is netguard\'s own: exempt, never a finding; a tenant\'s copy that differs is denied', async (t) => {
+  const fake = await FakeApiServer.start()
+  t.teardown(() => fake.close())
+  seedOwnNamespace(fake)
+  fake.put(NAMESPACES, isolatedNamespace('shop'))
+  fake.put(NETWORK_ATTACHMENT_DEFINITIONS, { metadata: { name: 'storage-net', namespace: 'shop' }, spec: { config: JSON.stringify({ cniVersion: '0.4.0', type: 'bridge', ipam: {} }) } })
+  const { services } = await startReplica(t, fake)
+  await until('the default isolation in place', () => fake.list(NETWORK_POLICIES, 'shop').length === 4 && fake.list(MULTI_NETWORK_POLICIES, 'shop').length === 1)
+  await services.close()
+  const kubeconfig = fake.writeKubeconfig(t.testdir())
+  const clean = await audit(['--kubeconfig', kubeconfig, '-o', 'json'])
+  const report = JSON.parse(clean.stdout) as { verdicts: Record<string, number>, findings: { kind: string, name: string }[] }
+  t.same(report.findings.map((finding) => `${finding.kind}/${finding.name}`), ['NetworkAttachmentDefinition/storage-net'],
+    'no finding on what netguard wrote (before: NETPOL-MANAGED and MNP-MANAGED on each); the tenant\'s network is judged (NAD-MASTER)')
+  t.same(report.verdicts, { deny: 1, warn: 0, allow: 1, exempt: 6 }, 'its five policies and its own namespace are exempt')
+
+  const written = fake.get(NETWORK_POLICIES, 'netguard-allow-same-namespace', 'shop') as KubeObject
+  fake.put(NETWORK_POLICIES, { ...written, metadata: { ...written.metadata, name: 'wide-open', uid: undefined }, spec: { podSelector: {}, ingress: [{}] } })
+  const { code, stdout } = await audit(['--kubeconfig', kubeconfig])
+  t.equal(code, 1)
+  t.match(stdout, /\n {2}shop NetworkPolicy\/wide-open: \[NETPOL-ALLOW-ALL-INGRESS\] deny: .*\n {2}shop NetworkPolicy\/wide-open: \[NETPOL-MANAGED\] deny: metadata\.labels\["app\.kubernetes\.io\/managed-by"\] "netguard" is reserved for the policies netguard creates/,
+    'the label alone makes nothing netguard\'s')
 })

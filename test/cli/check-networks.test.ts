@@ -40,5 +40,5 @@ t.test('an AdminNetworkPolicy at a priority already held is denied; without stat
   t.match(held.stdout, '[ANP-PRIORITY-UNIQUE] spec.priority 10 is already the priority of AdminNetworkPolicy allow-monitoring')
   const offline = await check(anp, [])
   t.equal(offline.code, 0)
-  t.match(offline.stdout, '[ANP-PRIORITY-UNIQUE] existing AdminNetworkPolicy objects are not known yet')
+  t.match(offline.stdout, '[ANP-PRIORITY-UNIQUE] existing AdminNetworkPolicy objects are not known (no cluster state was given)')
 })

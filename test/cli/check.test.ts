@@ -27,7 +27,7 @@ t.test('--namespace sets the default namespace; a rule that needs cluster state 
   const { code, stdout } = await check(['-f', `${APP}/services.yaml`, '-n', 'edge', '--policies', 'test/fixtures/policies/strict-selector'], '')
   t.equal(code, 1, 'whenUnknown deny without cluster state')
   t.match(stdout, 'DENY  Service edge/web')
-  t.match(stdout, '[SVC-UNIQUE-SELECTOR] existing Service objects are not known yet')
+  t.match(stdout, '[SVC-UNIQUE-SELECTOR] existing Service objects are not known (no cluster state was given), so this could not be checked; give netguard check the cluster\'s objects with --cluster-state')
 })
 
 t.test('--cluster-state makes every kind known; its objects get the same default namespace', async (t) => {
@@ -273,4 +273,13 @@ t.test('junit: skipped objects and documents are skipped cases with the reason',
   t.match(stdout, `<testcase classname="${MIXED}/app.yaml" name="Secret shop/token (${MIXED}/app.yaml:14)" file="${MIXED}/app.yaml" line="14">\n      <skipped message="no rule reads Secret"/>\n    </testcase>`)
   t.match(stdout, `<testcase classname="${MIXED}/values.yaml" name="${MIXED}/values.yaml:2" file="${MIXED}/values.yaml" line="2">\n      <skipped message="not a Kubernetes object: it has no kind (Helm values, Chart.yaml or other configuration?)"/>`)
   t.match(stdout, '<system-out>warn: [SCHEMA-UNKNOWN-FIELD] spec.typ is not a field of Service (v1); did you mean spec.type?')
+})
+
+t.test('netguard\'s own default isolation, exactly as it writes it, is skipped and says so', async (t) => {
+  const { code, stdout } = await check(['-f', 'examples/isolation/secondary-network-deny.yaml', '-o', 'json'])
+  t.equal(code, 0)
+  const [result] = (JSON.parse(stdout) as { results: { verdict: string, reason?: string, rules: { rule: string, exemptBy?: string }[] }[] }).results
+  t.match(result, { verdict: 'skip', reason: 'netguard\'s own default isolation, exactly as netguard writes it' })
+  const policyRules = result?.rules.filter((rule) => rule.rule.startsWith('MNP-')) ?? []
+  t.ok(policyRules.length > 0 && policyRules.every((rule) => rule.exemptBy === 'managed'), 'no MultiNetworkPolicy rule runs')
 })

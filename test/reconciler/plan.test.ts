@@ -1,5 +1,6 @@
 import t from 'tap'
-import { desiredNetworkPolicies, namespaceVerdict } from '../../src/reconciler/desired.ts'
+import { desiredNetworkPolicies } from '../../src/engine/isolation.ts'
+import { namespaceVerdict } from '../../src/reconciler/desired.ts'
 import { plan } from '../../src/reconciler/plan.ts'
 import type { KubeObject } from '../../src/kube/types.ts'
 import { policyWith } from '../helpers/policy.ts'

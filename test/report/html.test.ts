@@ -62,7 +62,6 @@ t.test('compare: fixed findings and closed exposures are better; new ones, lost 
   const texts = (changes: readonly { what: string, ns: string, object: string, key: string }[]): string[] => changes.map((change) => `${change.what} ${change.ns} ${change.object} ${change.key}`)
   t.same(texts(compare?.better ?? []), [
     'finding legacy Service/hijack SVC-EXTERNALIP',
-    'finding shop NetworkPolicy/netguard-allow-from-monitoring NETPOL-MANAGED',
     'exposure legacy Service/hijack external-ip'
   ])
   t.same(texts(compare?.worse ?? []), [

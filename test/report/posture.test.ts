@@ -17,7 +17,9 @@ t.test('the headline counts objects by what enforcing would do, and isolated nam
   const { summary } = posture
   t.equal(summary.objects, REPORT_CLUSTER.length)
   t.equal(summary.objects, summary.denied + summary.warned + summary.passed + summary.exempt, 'every object counted once')
-  t.equal(summary.exempt, 2, 'openshift-ingress: its Namespace and its Service')
+  t.equal(summary.exempt, 11, 'openshift-ingress: its Namespace and its Service; the 9 default policies exactly as netguard writes them')
+  t.same(posture.findings.filter((finding) => finding.kind === 'NetworkPolicy' && finding.name === 'netguard-allow-same-namespace' && finding.ns === 'payments').map((finding) => finding.rule).sort(),
+    ['NETPOL-ALLOW-ALL-INGRESS', 'NETPOL-MANAGED'], 'the one changed by hand is not netguard\'s')
   t.equal(summary.warned, 1, 'legacy: its Namespace would be labelled')
   t.same(summary.namespaces, { isolated: 2, partial: 1, 'not-isolated': 1, exempt: 1, terminating: 0, unknown: 0, total: 5 })
   t.equal(summary.isolatedShare, 0.5, 'shop and data of shop, data, payments and legacy')

@@ -3,7 +3,11 @@ import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import type { Finding, ReviewContext } from '../../types.ts'
 import { EGRESS_FIREWALL_KINDS, FIREWALL_FIELDS, type FirewallRule, firewallRules, isSdnPolicy } from './egress.ts'
 
-/** A DNS name, optionally behind one leading `*.` (OVN-Kubernetes' own pattern). */
+/**
+ * A DNS name, optionally behind one leading `*.`, as OpenShift's DNSNameResolver (through which
+ * OVN-Kubernetes resolves wildcard names) takes it: stricter than the EgressFirewall CRD's
+ * pattern, which lets a label begin or end with `-`.
+ */
 const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\.?$/
 
 /**

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { clusterObjects, NAMESPACE_KIND_REF, namespaceLabels, WhenUnknownSchema } from '../../cluster.ts'
+import { clusterObjects, NAMESPACE_KIND_REF, namespaceLabels, unknownState, WhenUnknownSchema } from '../../cluster.ts'
 import { CONTENT_OPERATIONS, defineRule } from '../../rule.ts'
 import { CUDN_KIND, namespaceList, NETWORK_KINDS, PRIMARY_UDN_LABEL, reviewedKind, selectedNamespaces, userDefinedNetwork } from './network.ts'
 
@@ -28,13 +28,7 @@ export const udnPrimaryLabel = defineRule({
     if (kind !== CUDN_KIND) {
       const labels = namespaceLabels(context, object)
       if (labels === undefined) {
-        return [{
-          path: network.primary,
-          code: 'labels-unknown',
-          message: `the labels of namespace ${context.namespace ?? ''} are not known yet, so this could not be checked`,
-          fix: 'retry once netguard has synced its cluster caches',
-          ...(whenUnknown === 'warn' ? { action: 'warn' as const } : {})
-        }]
+        return [unknownState(context, `the labels of namespace ${context.namespace ?? ''}`, whenUnknown, { path: network.primary, code: 'labels-unknown' })]
       }
       if (labels[PRIMARY_UDN_LABEL] !== undefined) return []
       return [{

@@ -5,7 +5,7 @@ import { testExamples } from '../network-policy/netpol.ts'
 testExamples(['adminnetworkpolicy-', 'baselineadminnetworkpolicy-'], {
   'adminnetworkpolicy-allow-monitoring.json': {
     allowed: true,
-    warnings: ['[ANP-PRIORITY-UNIQUE] existing AdminNetworkPolicy objects are not known yet, so this could not be checked']
+    warnings: ['[ANP-PRIORITY-UNIQUE] existing AdminNetworkPolicy objects are not known (no cluster state was given), so this could not be checked']
   },
   'adminnetworkpolicy-wide-denied.json': {
     allowed: false,

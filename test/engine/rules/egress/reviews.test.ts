@@ -15,7 +15,7 @@ testExamples(['egressfirewall-', 'egressip-'], {
   },
   'egressfirewall-wildcard.json': {
     allowed: false,
-    deny: '[EFW-LIMIT] spec.egress[0].to.dnsName "*.*.example.com" has a wildcard other than one leading *.; use one leading *. (it matches one label), or list each DNS name'
+    deny: '[EFW-LIMIT] spec.egress[0].to.dnsName "*.api-.example.com" is not a DNS name; write a DNS name such as api.example.com'
   },
   'egressip-outside-pool.json': {
     allowed: false,

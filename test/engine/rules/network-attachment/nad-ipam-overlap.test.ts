@@ -69,7 +69,7 @@ t.test('unknown cluster state: warn by default, deny when configured', async (t)
   const object = nad(whereabouts('192.168.90.0/24'), 'shop')
   t.match(found(object, {}), [{
     action: 'warn',
-    message: 'existing NetworkAttachmentDefinition objects are not known yet, so this could not be checked'
+    message: 'existing NetworkAttachmentDefinition objects are not known (no cluster state was given), so this could not be checked'
   }])
   t.match(found(object, {}, 'rules: { NAD-IPAM-OVERLAP: { whenUnknown: deny } }'), [{ action: 'deny' }])
   t.same(found(nad(whereabouts('bad'), 'shop'), {}), [], 'nothing to compare: no need for cluster state')

@@ -61,7 +61,7 @@ t.test('an UPDATE is judged only when the pod labels change', async (t) => {
 
 t.test('allowed namespaces, unknown state, kinds without pods', async (t) => {
   t.same(found(workload('Deployment', pods({ app: 'db' })), policies, 'rules: { POD-NETPOL-REQUIRED: { action: deny, allowedNamespaces: ["pay*"] } }'), [])
-  t.match(found(workload('Deployment', pods({ app: 'db' })), undefined), [{ action: 'warn', message: /existing NetworkPolicy objects are not known yet/ }])
+  t.match(found(workload('Deployment', pods({ app: 'db' })), undefined), [{ action: 'warn', message: /existing NetworkPolicy objects are not known \(no cluster state was given\)/ }])
   t.match(found(workload('Deployment', pods({ app: 'db' })), undefined, 'rules: { POD-NETPOL-REQUIRED: { action: deny, whenUnknown: deny } }'), [{ action: 'deny' }])
   const weird = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'payments' }, spec: { template: { metadata: { labels: ['a'] } } } }
   t.equal(found(weird, policies).length, 1, 'labels that are not a map select nothing')

@@ -42,7 +42,7 @@ t.test('other namespaces, no selector and the object itself do not count', async
 t.test('unknown cluster state warns by default, denies when told to', async (t) => {
   const object = service('copy', { app: 'web' })
   const unknown = evaluate(object, contextFor(object), policyWith(IDENTICAL)).filter((v) => v.ruleId === 'SVC-UNIQUE-SELECTOR')
-  t.match(unknown, [{ action: 'warn', message: 'existing Service objects are not known yet, so this could not be checked' }])
+  t.match(unknown, [{ action: 'warn', message: 'existing Service objects are not known (no cluster state was given), so this could not be checked' }])
   const strict = evaluate(object, contextFor(object), policyWith('rules: { SVC-UNIQUE-SELECTOR: { action: deny, whenUnknown: deny } }'))
   t.match(strict, [{ ruleId: 'SVC-UNIQUE-SELECTOR', action: 'deny' }])
 })

@@ -7,8 +7,8 @@ testExamples(['userdefinednetwork-', 'clusteruserdefinednetwork-', 'namespace-up
   'userdefinednetwork-layer2-primary.json': {
     allowed: true,
     warnings: [
-      '[UDN-OVERLAP] existing UserDefinedNetwork objects are not known yet, so this could not be checked',
-      '[UDN-PRIMARY-LABEL] the labels of namespace shop are not known yet, so this could not be checked'
+      '[UDN-OVERLAP] existing UserDefinedNetwork objects are not known (no cluster state was given), so this could not be checked',
+      '[UDN-PRIMARY-LABEL] the labels of namespace shop are not known (no cluster state was given), so this could not be checked'
     ]
   },
   'userdefinednetwork-cluster-network-denied.json': {
@@ -21,7 +21,7 @@ testExamples(['userdefinednetwork-', 'clusteruserdefinednetwork-', 'namespace-up
   },
   'clusteruserdefinednetwork-localnet.json': {
     allowed: true,
-    warnings: ['[UDN-LOCALNET] existing Namespace objects are not known yet, so this could not be checked']
+    warnings: ['[UDN-LOCALNET] existing Namespace objects are not known (no cluster state was given), so this could not be checked']
   },
   'namespace-update-add-udn-label-denied.json': {
     allowed: false,
