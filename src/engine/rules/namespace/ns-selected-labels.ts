@@ -11,20 +11,39 @@ import { EGRESS_IP_KIND } from '../egress/egress.ts'
 import { CUDN_KIND } from '../user-defined-network/network.ts'
 import { labelChange, labelsOf, NAMESPACE_KIND, NAMESPACE_LABEL_FIELDS } from './namespace.ts'
 
-/** The cluster-scoped kinds that pick namespaces by label, and what their choice decides (for the tenant). */
-const SELECTING: readonly { readonly kind: KindRef, readonly decides: string }[] = [
-  { kind: EGRESS_IP_KIND[0], decides: 'an EgressIP selects namespaces by it (the source address their pods leave the cluster with)' },
-  { kind: CUDN_KIND, decides: 'a ClusterUserDefinedNetwork selects namespaces by it (the network their pods join)' },
-  { kind: ANP_KIND, decides: 'an AdminNetworkPolicy selects namespaces by it (which of a cluster admin\'s rules apply to them, or let them in)' },
-  { kind: BANP_KIND, decides: 'the BaselineAdminNetworkPolicy selects namespaces by it (the cluster\'s default rules for them)' }
+/** One namespace selector of an object, as written: its path and value. */
+type SelectorAt = readonly [path: string, value: unknown]
+
+/** The selector of an EgressIP or a ClusterUserDefinedNetwork. */
+const specSelector = (object: KubeObject): SelectorAt[] => [['spec.namespaceSelector', asObject(object['spec'])?.['namespaceSelector']]]
+
+/** Each namespace selector of an admin network policy: its subject's, and its rules' peers'. */
+function adminPolicySelectors (object: KubeObject): SelectorAt[] {
+  const subject = asObject(adminPolicySpec(object)['subject']) ?? {}
+  const selectors: SelectorAt[] = [
+    ['spec.subject.namespaces', subject['namespaces']],
+    ['spec.subject.pods.namespaceSelector', asObject(subject['pods'])?.['namespaceSelector']]
+  ]
+  for (const rule of adminRules(object)) {
+    for (const [index, peer] of rule.peers.entries()) {
+      const path = `${rule.peersPath}[${index}]`
+      selectors.push([`${path}.namespaces`, peer['namespaces']], [`${path}.pods.namespaceSelector`, asObject(peer['pods'])?.['namespaceSelector']])
+    }
+  }
+  return selectors
+}
+
+/** The cluster-scoped kinds that pick namespaces by label, where, and what their choice decides (for the tenant). */
+const SELECTING: readonly { readonly kind: KindRef, readonly selectors: (object: KubeObject) => SelectorAt[], readonly decides: string }[] = [
+  { kind: EGRESS_IP_KIND[0], selectors: specSelector, decides: 'an EgressIP selects namespaces by it (the source address their pods leave the cluster with)' },
+  { kind: CUDN_KIND, selectors: specSelector, decides: 'a ClusterUserDefinedNetwork selects namespaces by it (the network their pods join)' },
+  { kind: ANP_KIND, selectors: adminPolicySelectors, decides: 'an AdminNetworkPolicy selects namespaces by it (which of a cluster admin\'s rules apply to them, or let them in)' },
+  { kind: BANP_KIND, selectors: adminPolicySelectors, decides: 'the BaselineAdminNetworkPolicy selects namespaces by it (the cluster\'s default rules for them)' }
 ]
 
 const FIX = 'leave the label as it was; a cluster admin (an exempt user or group) sets it, or use a label key no cluster network object selects by'
 /** How many selecting objects the admin's detail names. */
 const NAMED = 5
-
-/** One namespace selector of a cluster object: `EgressIP blue (spec.namespaceSelector)`. */
-type Selector = string
 
 /**
  * A cluster-scoped network object picks namespaces by label: an EgressIP (the source address
@@ -69,11 +88,11 @@ export const nsSelectedLabels = defineRule({
     const before = context.operation === 'UPDATE' ? labelsOf(context.oldObject) : new Map<string, string>()
     const changed = [...new Set([...before.keys(), ...now.keys()])].filter((key) => now.get(key) !== before.get(key) && !settings.free.has(key))
     if (changed.length === 0) return []
-    const indexes: { readonly decides: string, readonly byKey: ReadonlyMap<string, readonly Selector[]> }[] = []
-    for (const { kind, decides } of SELECTING) {
+    const indexes: { readonly decides: string, readonly byKey: ReadonlyMap<string, readonly string[]> }[] = []
+    for (const { kind, selectors, decides } of SELECTING) {
       const found = clusterObjects(context, kind, settings.whenUnknown)
       if ('unknown' in found) return [found.unknown]
-      indexes.push({ decides, byKey: derivedFrom(found.objects, settings, (objects) => selectorsByKey(objects, kind)) })
+      indexes.push({ decides, byKey: derivedFrom(found.objects, settings, (objects) => selectorsByKey(objects, kind, selectors)) })
     }
     const findings: Finding[] = []
     for (const key of changed) {
@@ -93,11 +112,11 @@ export const nsSelectedLabels = defineRule({
   }
 })
 
-/** Every namespace selector of objects of one kind, by the label keys it reads. */
-function selectorsByKey (objects: readonly KubeObject[], kind: KindRef): ReadonlyMap<string, readonly Selector[]> {
-  const index = new Map<string, Selector[]>()
+/** Every namespace selector of objects of one kind (`EgressIP blue (spec.namespaceSelector)`), by the label keys it reads. */
+function selectorsByKey (objects: readonly KubeObject[], kind: KindRef, selectorsOf: (object: KubeObject) => SelectorAt[]): ReadonlyMap<string, readonly string[]> {
+  const index = new Map<string, string[]>()
   for (const object of objects) {
-    for (const [path, value] of namespaceSelectors(object, kind)) {
+    for (const [path, value] of selectorsOf(object)) {
       const selector = `${kind.kind} ${object.metadata?.name ?? ''} (${path})`
       for (const key of selectorKeys(readLabelSelector(value, path).selector)) {
         const known = index.get(key)
@@ -107,20 +126,4 @@ function selectorsByKey (objects: readonly KubeObject[], kind: KindRef): Readonl
     }
   }
   return index
-}
-
-/** The namespace selectors of one object, by path: the one of an EgressIP or a network, or each of an admin policy's. */
-function namespaceSelectors (object: KubeObject, kind: KindRef): [string, unknown][] {
-  if (kind !== ANP_KIND && kind !== BANP_KIND) return [['spec.namespaceSelector', asObject(object['spec'])?.['namespaceSelector']]]
-  const subject = asObject(adminPolicySpec(object)['subject']) ?? {}
-  const selectors: [string, unknown][] = [
-    ['spec.subject.namespaces', subject['namespaces']],
-    ['spec.subject.pods.namespaceSelector', asObject(subject['pods'])?.['namespaceSelector']]
-  ]
-  for (const rule of adminRules(object)) {
-    for (const [index, peer] of rule.peers.entries()) {
-      selectors.push([`${rule.peersPath}[${index}].namespaces`, peer['namespaces']], [`${rule.peersPath}[${index}].pods.namespaceSelector`, asObject(peer['pods'])?.['namespaceSelector']])
-    }
-  }
-  return selectors
 }
