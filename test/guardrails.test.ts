@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildConfig } from '../src/config.ts'
-import { NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, SERVICES } from '../src/kube/resources.ts'
+import { ADMIN_NETWORK_POLICIES, EGRESS_IPS, NAMESPACES, NETWORK_ATTACHMENT_DEFINITIONS, SERVICES } from '../src/kube/resources.ts'
 import type { KubeObject } from '../src/kube/types.ts'
 import { startServer } from '../src/server.ts'
 import { FakeApiServer } from './helpers/fake-apiserver.ts'
@@ -47,6 +47,13 @@ t.test('nothing gets past the guardrails, through the real HTTPS server with the
   for (const name of ['netguard', 'shop', 'bank', 'payments']) fake.put(NAMESPACES, isolatedNamespace(name))
   fake.put(SERVICES, named('bank', 'www', { 'external-dns.alpha.kubernetes.io/hostname': 'www.example.com' }))
   fake.put(NETWORK_ATTACHMENT_DEFINITIONS, nad('payments', `{${MACVLAN}}`, 'db-net'))
+  fake.put(EGRESS_IPS, { apiVersion: 'k8s.ovn.org/v1', kind: 'EgressIP', metadata: { name: 'bank-egress' }, spec: { egressIPs: ['192.0.2.10'], namespaceSelector: { matchLabels: { team: 'bank' } } } })
+  fake.put(ADMIN_NETWORK_POLICIES, {
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'AdminNetworkPolicy',
+    metadata: { name: 'pci-deny' },
+    spec: { priority: 10, subject: { namespaces: { matchLabels: { compliance: 'pci' } } }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] }
+  })
   const certs = await testCertificates()
   const dir = t.testdir({ policies: bundledWithGrant(), kube: {} })
   const config = buildConfig({
@@ -138,5 +145,18 @@ t.test('nothing gets past the guardrails, through the real HTTPS server with the
     t.equal(answer.allowed, false)
     t.match(answer.status?.message, /^\[SVC-LOADBALANCER\] spec\.loadBalancerSourceRanges is the string "10\.0\.0\.0\/8"; expected a list; write spec\.loadBalancerSourceRanges as a list/)
     t.notMatch(answer.status?.message, /could not evaluate|report the object/)
+  })
+
+  t.test('7. a label a cluster-scoped network object selects by is an admin\'s; the tenant is not told whose object', async (t) => {
+    const joined = await validate(isolatedNamespace('shop', { team: 'bank' }), { operation: 'UPDATE', oldObject: isolatedNamespace('shop') })
+    t.match(joined, { allowed: false, status: { message: /^\[NS-SELECTED-LABELS\] setting metadata\.labels\["team"\] to "bank" is reserved to exempt users and groups: an EgressIP selects namespaces by it/ } })
+    t.notMatch(JSON.stringify([joined.status, joined.warnings]), /bank-egress/, 'the client never sees the EgressIP\'s name')
+    t.match(JSON.parse(joined.auditAnnotations?.violations ?? '[]'), [{ rule: 'NS-SELECTED-LABELS', action: 'deny', detail: 'selected by EgressIP bank-egress (spec.namespaceSelector)' }], 'the admin does')
+    const escaped = await validate(isolatedNamespace('bank'), {
+      operation: 'UPDATE', oldObject: isolatedNamespace('bank', { compliance: 'pci' })
+    })
+    t.match(escaped, { allowed: false, status: { message: /removing metadata\.labels\["compliance"\] is reserved to exempt users and groups: an AdminNetworkPolicy selects namespaces by it/ } })
+    t.match(await validate(isolatedNamespace('shop', { app: 'shop' }), { operation: 'UPDATE', oldObject: isolatedNamespace('shop') }), { allowed: true }, 'a key nobody selects by')
+    t.match(await validate(namespaceObject('shop', { team: 'bank' }), { operation: 'UPDATE', oldObject: isolatedNamespace('shop'), username: 'root', groups: ['system:masters'] }), { allowed: true }, 'an exempt group may')
   })
 })

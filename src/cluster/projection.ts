@@ -18,6 +18,9 @@ const BOOKKEEPING_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-con
 /** What the informer needs of every object (identity and version), and what every reader may look at. */
 const METADATA: Shape = { name: true, namespace: 'shared', resourceVersion: true, deletionTimestamp: true }
 
+/** The namespace selectors of an admin network policy's subject, and of each of its rules' peers (the same fields). */
+const ADMIN_NAMESPACE_SELECTORS: Shape = { namespaces: 'shared', pods: { namespaceSelector: 'shared' } }
+
 /**
  * What the caches keep of each kind: the fields its readers look at, as controller-runtime's
  * cache transforms do for large clusters; managedFields, status, bookkeeping annotations and
@@ -31,11 +34,13 @@ const METADATA: Shape = { name: true, namespace: 'shared', resourceVersion: true
  * - Route: host, path and wildcard policy (ROUTE-HOST-OWNERSHIP); never the TLS key or certificates.
  * - Ingress: rule hosts and paths (ING-HOST-UNIQUE).
  * - NetworkAttachmentDefinition: spec.config (NAD-IPAM-OVERLAP).
- * - EgressIP: spec.egressIPs (EGRESSIP-UNIQUE).
+ * - EgressIP: spec.egressIPs (EGRESSIP-UNIQUE), spec.namespaceSelector (NS-SELECTED-LABELS).
  * - UserDefinedNetwork, ClusterUserDefinedNetwork: spec (UDN-OVERLAP: topology and subnets).
- * - AdminNetworkPolicy: spec (ANP-PRIORITY-UNIQUE: the priority).
+ * - AdminNetworkPolicy: the priority (ANP-PRIORITY-UNIQUE) and the namespace selectors of its
+ *   subject and peers (NS-SELECTED-LABELS).
  * - MultiNetworkPolicy: spec, labels and the policy-for annotation for the reconciler's plan.
- * - BaselineAdminNetworkPolicy: spec and labels for the reconciler's plan.
+ * - BaselineAdminNetworkPolicy: spec and labels for the reconciler's plan (NS-SELECTED-LABELS
+ *   reads its namespace selectors).
  *
  * test/cluster/projection.test.ts holds this to the rules: every rule run over full objects and
  * over projected ones gives the same verdicts, so a rule that starts reading a dropped field
@@ -48,10 +53,10 @@ export const CACHE_SHAPES: ReadonlyMap<string, Shape> = new Map(([
   [ROUTES, { metadata: METADATA, spec: { host: true, path: true, wildcardPolicy: true } }],
   [INGRESSES, { metadata: METADATA, spec: { rules: { host: true, http: { paths: { path: true } } } } }],
   [NETWORK_ATTACHMENT_DEFINITIONS, { metadata: METADATA, spec: { config: true } }],
-  [EGRESS_IPS, { metadata: METADATA, spec: { egressIPs: true } }],
+  [EGRESS_IPS, { metadata: METADATA, spec: { egressIPs: true, namespaceSelector: 'shared' } }],
   [USER_DEFINED_NETWORKS, { metadata: METADATA, spec: true }],
   [CLUSTER_USER_DEFINED_NETWORKS, { metadata: METADATA, spec: true }],
-  [ADMIN_NETWORK_POLICIES, { metadata: METADATA, spec: { priority: true } }],
+  [ADMIN_NETWORK_POLICIES, { metadata: METADATA, spec: { priority: true, subject: ADMIN_NAMESPACE_SELECTORS, ingress: { from: ADMIN_NAMESPACE_SELECTORS }, egress: { to: ADMIN_NAMESPACE_SELECTORS } } }],
   [MULTI_NETWORK_POLICIES, { metadata: { ...METADATA, labels: 'shared', annotations: withoutBookkeeping }, spec: 'shared' }],
   [BASELINE_ADMIN_NETWORK_POLICIES, { metadata: { ...METADATA, labels: 'shared' }, spec: true }]
 ] as const).map(([resource, shape]) => [kindKey(resource), shape]))

@@ -67,5 +67,6 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   'NS-ISOLATION': 'services-and-namespaces.md#ns-isolation-mutate',
   'NS-ISOLATION-OPTOUT': 'services-and-namespaces.md#ns-isolation-optout-deny',
   'NS-RESERVED-LABELS': 'services-and-namespaces.md#ns-reserved-labels-deny',
+  'NS-SELECTED-LABELS': 'services-and-namespaces.md#ns-selected-labels-deny-needs-cluster-state',
   'NS-EXEMPT-NAME': 'services-and-namespaces.md#ns-exempt-name-deny'
 }

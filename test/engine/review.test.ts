@@ -48,7 +48,8 @@ t.test('an exempt namespace waives every rule but the guards of exemptions; an e
   const evil: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-evil', labels: { 'netguard.io/ignore': 'true' } } }
   const byTenant = review(subject(evil), policy, 'validate')
   t.equal(byTenant.exemption, 'namespace')
-  t.same(statuses(byTenant.rules), { 'NS-ISOLATION-OPTOUT': 'skip', 'NS-RESERVED-LABELS': 'fail', 'NS-EXEMPT-NAME': 'fail' }, 'the guards run in a namespace exempt by name')
+  // NS-SELECTED-LABELS runs too, and warns: no cluster state tells it what selects by the label.
+  t.same(statuses(byTenant.rules), { 'NS-ISOLATION-OPTOUT': 'skip', 'NS-RESERVED-LABELS': 'fail', 'NS-SELECTED-LABELS': 'warn', 'NS-EXEMPT-NAME': 'fail' }, 'the guards run in a namespace exempt by name')
   t.equal(byTenant.decision.allowed, false)
   const byAdmin = review(subject(evil, { username: 'cluster-admin' }), policy, 'validate')
   t.equal(byAdmin.exemption, 'user')
@@ -114,6 +115,7 @@ t.test('reviewAdmission: mutation, then validation of the patched object, as the
     'mutate NS-ISOLATION warn',
     'validate NS-ISOLATION-OPTOUT pass',
     'validate NS-RESERVED-LABELS pass',
+    'validate NS-SELECTED-LABELS pass',
     'validate NS-EXEMPT-NAME pass'
   ])
   t.same(both.decision.changes.map((change) => change.ruleId), ['NS-ISOLATION'])

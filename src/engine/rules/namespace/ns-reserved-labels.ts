@@ -1,9 +1,8 @@
 import Type from 'typebox'
-import type { KubeObject } from '../../../kube/types.ts'
 import { NAMESPACE_NAME_LABEL, selectorKeys } from '../../label-selector.ts'
 import { defineRule } from '../../rule.ts'
 import type { Finding } from '../../types.ts'
-import { IGNORE_LABEL, NAMESPACE_KIND, RUN_LEVEL_LABEL } from './namespace.ts'
+import { IGNORE_LABEL, labelChange, labelsOf, NAMESPACE_KIND, NAMESPACE_LABEL_FIELDS, RUN_LEVEL_LABEL } from './namespace.ts'
 
 const REASONS: Readonly<Record<string, string>> = {
   [IGNORE_LABEL]: 'netguard\'s webhooks skip a namespace that carries it',
@@ -27,7 +26,7 @@ export const nsReservedLabels = defineRule({
   kinds: NAMESPACE_KIND,
   operations: ['CREATE', 'UPDATE'],
   defaultAction: 'deny',
-  fields: { metadata: 'object', 'metadata.labels': 'object', 'metadata.labels{}': 'string' },
+  fields: NAMESPACE_LABEL_FIELDS,
   judgesChanges: true,
   guardsExemptions: true,
   summary: `setting, changing or removing a label that switches netguard off (${IGNORE_LABEL}, ${RUN_LEVEL_LABEL}) or decides an exemption or exception, by anyone not exempt`,
@@ -56,19 +55,9 @@ export const nsReservedLabels = defineRule({
       const value = now.get(key)
       const old = before.get(key)
       if (value === old) continue
-      const path = `metadata.labels["${key}"]`
-      const change = old === undefined
-        ? `setting ${path} to ${JSON.stringify(value)}`
-        : value === undefined ? `removing ${path}` : `changing ${path} from ${JSON.stringify(old)} to ${JSON.stringify(value)}`
+      const { path, change } = labelChange(key, old, value)
       findings.push({ path, message: `${change} is reserved to exempt users and groups: ${reason}`, fix: FIX })
     }
     return findings
   }
 })
-
-/** A Namespace's labels as text; an unreadable `metadata.labels` has none, a non-string value counts as its JSON. */
-function labelsOf (object: KubeObject | undefined): Map<string, string> {
-  const labels: unknown = object?.metadata?.labels
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return new Map()
-  return new Map(Object.entries(labels).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value) ?? 'null']))
-}

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { clusterWith } from '../../../helpers/cluster-view.ts'
 import { contextFor, evaluate, mutate, policyWith } from '../../../helpers/policy.ts'
 
 const namespace = (labels?: Record<string, string>) =>
@@ -72,7 +73,7 @@ t.test('NS-ISOLATION follows the label and value of spec.isolation', async (t) =
 
 t.test('NS-ISOLATION-OPTOUT follows the label and value of spec.isolation', async (t) => {
   const check = (object: ReturnType<typeof namespace>, oldObject?: ReturnType<typeof namespace>) =>
-    evaluate(object, contextFor(object, { operation: oldObject === undefined ? 'CREATE' : 'UPDATE', oldObject }), policyWith(custom))
+    evaluate(object, contextFor(object, { operation: oldObject === undefined ? 'CREATE' : 'UPDATE', oldObject, cluster: clusterWith([]) }), policyWith(custom))
   t.match(check(namespace({ 'example.com/isolation': 'none' })), [{
     ruleId: 'NS-ISOLATION-OPTOUT',
     path: 'metadata.labels["example.com/isolation"]',
