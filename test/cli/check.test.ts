@@ -242,7 +242,7 @@ t.test('--old pairs manifests with their previous version: UPDATE, DELETE', asyn
     '  deny: [NS-ISOLATION-OPTOUT] metadata.labels["netguard.io/isolation"]: setting it to "none" opts the namespace out of isolation; keep netguard.io/isolation: default-deny, or ask a cluster admin for an exception',
     '  deny: [NS-RESERVED-LABELS] setting metadata.labels["netguard.io/ignore"] to "true" is reserved to exempt users and groups: netguard\'s webhooks skip a namespace that carries it; leave the label as it was; a cluster admin (an exempt user or group) sets it',
     // Offline: nothing says which labels an EgressIP or admin policy selects by.
-    '  warn: [NS-SELECTED-LABELS] existing EgressIP objects are not known yet, so this could not be checked; retry once netguard has synced its cluster caches',
+    '  warn: [NS-SELECTED-LABELS] existing EgressIP objects are not known (no cluster state was given), so this could not be checked; give netguard check the cluster\'s objects with --cluster-state, or netguard serve access to the cluster',
     'PASS  UPDATE Service shop/web (test/fixtures/check/new/service.yaml:1)',
     'DENY  DELETE NetworkPolicy shop/allow-same-namespace (test/fixtures/check/old/netpol.yaml:2)',
     '  deny: [NETPOL-MANAGED] NetworkPolicy allow-same-namespace is managed by netguard and cannot be deleted; add a NetworkPolicy of your own instead, or ask a cluster admin',

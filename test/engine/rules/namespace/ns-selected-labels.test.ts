@@ -97,7 +97,7 @@ t.test('unknown cluster state: whenUnknown answers a label change, and nothing e
     message: 'existing AdminNetworkPolicy objects are not known yet, so this could not be checked',
     fix: 'retry once netguard has synced its cluster caches'
   }])
-  t.match(found(namespace('shop', { app: 'shop' }), { cluster: undefined }), [{ action: 'warn', message: /not known yet/ }], 'no cluster at all (netguard check offline)')
+  t.match(found(namespace('shop', { app: 'shop' }), { cluster: undefined }), [{ action: 'warn', message: /not known \(no cluster state was given\)/ }], 'no cluster at all (netguard check offline)')
   t.match(update({}, { team: 'blue' }, { cluster: unknown }), [{ action: 'warn' }])
   t.match(found(namespace('shop', { app: 'shop' }), { cluster: unknown }, policyWith('rules: { NS-SELECTED-LABELS: { whenUnknown: deny } }')), [{ action: 'deny', message: /not known yet/ }])
   t.same(update({ app: 'shop' }, { app: 'shop' }, { cluster: unknown }), [], 'an update that changes no label')
