@@ -53,6 +53,32 @@ exceptions: [{ name: edge, rules: [SVC-NODEPORT], namespaceSelector: { matchExpr
   t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'netguard.io/ignore': 'x' }), {}, policyWith('rules: { NS-RESERVED-LABELS: { labels: [] } }')), [], 'labels: [] guards only the selector keys')
 })
 
+t.test('NS-RESERVED-LABELS guards the keys netguard\'s own isolation policies let namespaces in by', async (t) => {
+  const bundled = await loadPolicyDir(new URL('../../../../policies/', import.meta.url).pathname)
+  // OpenShift's router and monitoring namespaces carry these; a tenant's namespace with one is let
+  // into every isolated namespace by netguard-allow-from-ingress / netguard-allow-from-monitoring.
+  t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'policy-group.network.openshift.io/ingress': '' }), {}, bundled), [
+    'setting metadata.labels["policy-group.network.openshift.io/ingress"] to "" is reserved to exempt users and groups: netguard\'s default isolation lets the namespaces that carry it in (spec.isolation.networkPolicies netguard-allow-from-ingress)'
+  ])
+  t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'network.openshift.io/policy-group': 'monitoring' }), { operation: 'UPDATE', oldObject: namespace('shop', { 'network.openshift.io/policy-group': 'x' }) }, bundled), [
+    'changing metadata.labels["network.openshift.io/policy-group"] from "x" to "monitoring" is reserved to exempt users and groups: netguard\'s default isolation lets the namespaces that carry it in (spec.isolation.networkPolicies netguard-allow-from-monitoring)'
+  ])
+  t.same(messages('NS-RESERVED-LABELS', namespace('shop', { 'network.openshift.io/policy-group': 'monitoring' }), ADMIN, bundled), [], 'exempt groups may')
+
+  const custom = policyWith(`exemptions: { groups: [system:masters] }
+isolation:
+  label: netguard.io/isolation
+  value: default-deny
+  networkPolicies:
+    - name: allow-dns
+      spec: { podSelector: {}, policyTypes: [Egress], egress: [{ to: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: openshift-dns } } }] }] }
+    - name: allow-partners
+      spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchExpressions: [{ key: partner, operator: Exists }] }, podSelector: { matchLabels: { app: gateway } } }] }] }`)
+  t.same(messages('NS-RESERVED-LABELS', namespace('shop', { partner: 'yes', 'kubernetes.io/metadata.name': 'shop', app: 'gateway' }), {}, custom), [
+    'setting metadata.labels["partner"] to "yes" is reserved to exempt users and groups: netguard\'s default isolation lets the namespaces that carry it in (spec.isolation.networkPolicies allow-partners)'
+  ], 'the keys of every namespaceSelector in the configured policies; not the name label, which nobody chooses, nor pod labels')
+})
+
 t.test('NS-EXEMPT-NAME: only exempt users and groups create a namespace under an exempt name', async (t) => {
   t.same(messages('NS-EXEMPT-NAME', namespace('kube-evil')), [
     'metadata.name kube-evil is a namespace netguard exempts by name (kube-*, openshift-*, netguard), which only exempt users and groups may create'
