@@ -11,6 +11,8 @@ import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_NETGUARD } from './rules/networ
 // tenant's, also where no request says who wrote them (`audit` of what a cluster holds).
 
 const MANAGED = { [MANAGED_BY_LABEL]: MANAGED_BY_NETGUARD }
+const NETWORK_POLICY_KEY = kindKey(NETWORK_POLICIES)
+const MULTI_NETWORK_POLICY_KEY = kindKey(MULTI_NETWORK_POLICIES)
 
 /** The NetworkPolicies an isolated namespace keeps, as netguard would create them (none when the baseline isolates). Pure. */
 export function desiredNetworkPolicies (namespace: string, isolation: IsolationSettings): KubeObject[] {
@@ -77,13 +79,16 @@ function fnv1a (text: string): number {
  * network still there) does not count: netguard never deletes what it wrote. Pure; never throws.
  */
 export function isNetguardsOwn (kind: KindRef, object: KubeObject | undefined, isolation: IsolationSettings): boolean {
+  // Every review asks: the kind first, so that a Service or a Route costs a string comparison.
+  const key = kindKey(kind)
+  if (key !== NETWORK_POLICY_KEY && key !== MULTI_NETWORK_POLICY_KEY) return false
   if (object === undefined || !isManaged(object)) return false
   const { name, namespace, annotations } = metaOf(object)
   if (name === undefined || namespace === undefined) return false
   let wanted: KubeObject | undefined
-  if (kindKey(kind) === kindKey(NETWORK_POLICIES)) {
+  if (key === NETWORK_POLICY_KEY) {
     wanted = isolationNetworkPolicies(namespace, isolation).find((policy) => policy.metadata?.name === name)
-  } else if (kindKey(kind) === kindKey(MULTI_NETWORK_POLICIES)) {
+  } else {
     const network = annotations[POLICY_FOR_ANNOTATION]?.startsWith(`${namespace}/`) === true ? annotations[POLICY_FOR_ANNOTATION].slice(namespace.length + 1) : undefined
     wanted = network === undefined || network === '' ? undefined : denyPolicy(namespace, network)
   }
